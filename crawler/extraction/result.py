@@ -1,0 +1,60 @@
+"""What extraction hands to the rest of govwatch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A linked file (pdf, doc, ofd, xls, zip…). ``sha256``/``size`` are filled once downloaded."""
+
+    name: str
+    url: str
+    sha256: str | None = None
+    size: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "url": self.url, "sha256": self.sha256}
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """One detail page, extracted.
+
+    ``text`` is the body as published (script unchanged), cleaned of page chrome and converter
+    debris, paragraphs separated by ``\\n``. ``metadata`` uses the canonical keys of DESIGN.md
+    (``index_no``, ``publisher``, ``status``…), dates as YYYY-MM-DD and placeholders as None;
+    ``metadata_raw`` keeps every label and value as the page shows them.
+    """
+
+    url: str
+    title: str | None
+    text: str
+    metadata: dict[str, str | None]
+    metadata_raw: dict[str, str]
+    attachments: tuple[Attachment, ...]
+    published: str | None
+    encoding: str
+    extractor_version: str
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def has_body(self) -> bool:
+        return bool(self.text.strip())
+
+    def as_dict(self) -> dict[str, Any]:
+        """The export's document fields (DESIGN.md), for ``govwatch extract``."""
+        return {
+            "url": self.url,
+            "title": self.title,
+            "published": self.published,
+            "metadata": self.metadata,
+            "metadata_raw": self.metadata_raw,
+            "text": self.text,
+            "attachments": [a.as_dict() for a in self.attachments],
+            "encoding": self.encoding,
+            "extractor_version": self.extractor_version,
+            "warnings": list(self.warnings),
+        }

@@ -1,0 +1,39 @@
+"""What a fetch came to. Only ``OK`` can become a version; everything else is recorded as a fetch
+outcome and reported, never stored as content."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class FetchOutcome(StrEnum):
+    OK = "ok"                        # content extracted
+    UNCHANGED = "unchanged"          # same bytes as last time: extraction skipped
+    NOT_MODIFIED = "not_modified"    # 304 to a conditional request
+    GONE = "gone"                    # 404 / 410
+    SOFT_404 = "soft404"             # 200 with a 页面不存在 page
+    MAINTENANCE = "maintenance"      # 200 or 503 with a 系统维护中 page
+    CHALLENGE = "challenge"          # WAF / JavaScript challenge (412 $_ts, __jsl_clearance…)
+    SERVER_ERROR = "server_error"    # 5xx after retries
+    HTTP_ERROR = "http_error"        # other 4xx
+    TIMEOUT = "timeout"
+    NETWORK_ERROR = "network_error"  # DNS, refused, reset
+    TRUNCATED = "truncated"          # body shorter than announced
+    ROBOTS = "robots"                # forbidden by robots.txt
+    TOO_LARGE = "too_large"
+    EMPTY = "empty"                  # fetched, but no body text could be extracted
+
+    @property
+    def is_failure(self) -> bool:
+        """The fetch says nothing about the document: it neither exists nor changed."""
+        return self not in (FetchOutcome.OK, FetchOutcome.UNCHANGED, FetchOutcome.NOT_MODIFIED,
+                            FetchOutcome.GONE, FetchOutcome.SOFT_404)
+
+    @property
+    def is_gone(self) -> bool:
+        return self in (FetchOutcome.GONE, FetchOutcome.SOFT_404)
+
+    @property
+    def is_blocking(self) -> bool:
+        """The site is refusing us rather than failing: worth reporting as 'blocked'."""
+        return self in (FetchOutcome.CHALLENGE, FetchOutcome.ROBOTS)

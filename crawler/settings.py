@@ -1,0 +1,53 @@
+"""Scrapy settings for govwatch. Each departure from Scrapy's defaults says why."""
+
+from __future__ import annotations
+
+BOT_NAME = "govwatch"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+# One spider per configured site (seeds/*.yaml), so `scrapy list` shows the sites.
+SPIDER_LOADER_CLASS = "crawler.spiderloader.SiteSpiderLoader"
+
+# Identify ourselves: portal webmasters should be able to tell who is visiting and why.
+USER_AGENT = "govwatch/0.1 (policy document monitor; +https://github.com/govwatch/govwatch)"
+ROBOTSTXT_OBEY = True  # per-site `obey_robots: false` for portals whose robots.txt is broken
+
+# Politeness: government servers are small. One or two requests at a time per host, adaptive.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+DOWNLOAD_TIMEOUT = 60  # many portals are slow, some very slow at night
+DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+COOKIES_ENABLED = True  # some portals set a session cookie on the list page and expect it back
+TELNETCONSOLE_ENABLED = False
+REDIRECT_ENABLED = True
+REFERER_ENABLED = True
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "zh-CN,zh;q=0.9",
+}
+
+ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
+EXTENSIONS = {
+    "crawler.extensions.RunRecorder": 100,
+    "crawler.extensions.Progress": 110,
+}
+GOVWATCH_PROGRESS_INTERVAL = 30.0  # seconds between progress lines; 0 switches them off
+
+LOG_LEVEL = "INFO"
+LOG_FORMAT = "%(asctime)s [%(name)s] %(levelname)s: %(message)s"
+FEED_EXPORT_ENCODING = "utf-8"
+
+# Set by `govwatch` (or the environment) for each crawl.
+GOVWATCH_CONFIG = None  # config file or folder; default GOVWATCH_CONFIG env or seeds/
+GOVWATCH_DB = None      # SQLAlchemy URL; default GOVWATCH_DB env or sqlite:///govwatch.db

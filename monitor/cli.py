@@ -1,0 +1,369 @@
+"""The ``govwatch`` command (also ``python -m monitor``)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import click
+
+from monitor.config import Config, default_config_path, load_config
+from monitor.exceptions import GovwatchError
+from monitor.store.db import Database, default_db_url, open_database
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# Exit statuses that cron and monitoring can act on.
+EXIT_OK = 0
+EXIT_SITES_FAILED = 3      # some site's crawl failed or was blocked
+EXIT_DELIVERY_FAILED = 4   # a digest could not be delivered (it stays in the outbox)
+
+
+@dataclass
+class Globals:
+    config_path: str
+    db_url: str
+    verbose: bool
+    _config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_path)
+        return self._config
+
+    def database(self) -> Database:
+        return open_database(self.db_url)
+
+
+def friendly(func: Callable[P, R]) -> Callable[P, R]:
+    """User mistakes and expected failures print one clear line, never a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except GovwatchError as exc:
+            click.echo(f"govwatch: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in ("monitor", "crawler"):
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.INFO)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--config", "config_path", envvar="GOVWATCH_CONFIG", default=default_config_path,
+              show_default="seeds/", help="YAML file or folder of them [env GOVWATCH_CONFIG]")
+@click.option("--db", "db_url", envvar="GOVWATCH_DB", default=default_db_url,
+              show_default="sqlite:///govwatch.db",
+              help="SQLAlchemy database URL [env GOVWATCH_DB]")
+@click.option("-v", "--verbose", is_flag=True, help="log every request")
+@click.pass_context
+def main(ctx: click.Context, config_path: str, db_url: str, verbose: bool) -> None:
+    """govwatch: watch government portals for new and changed policy documents."""
+    _setup_logging(verbose)
+    ctx.obj = Globals(config_path, db_url, verbose)
+
+
+# ------------------------------------------------------------------------------------- crawl
+
+
+@main.command()
+@click.argument("sites", nargs=-1)
+@click.pass_obj
+@friendly
+def crawl(g: Globals, sites: tuple[str, ...]) -> None:
+    """Crawl the named sites (all if none), store new versions, record events."""
+    code = _crawl(g, sites)
+    sys.exit(code)
+
+
+def _crawl(g: Globals, sites: tuple[str, ...]) -> int:
+    from monitor.crawl import CrawlRequest, crawl, summarize
+
+    config = g.config
+    config.select_sites(sites)  # unknown site ids fail here, before Scrapy starts
+    runs = crawl(config, CrawlRequest(g.config_path, g.db_url, sites, g.verbose))
+    for line in summarize(runs):
+        click.echo(line)
+    if not runs:
+        click.echo("govwatch: no site was crawled (are they all disabled?)", err=True)
+        return EXIT_SITES_FAILED
+    return EXIT_SITES_FAILED if any(r.status in ("failed", "blocked") for r in runs) else EXIT_OK
+
+
+# ------------------------------------------------------------------------------------ digest
+
+
+@main.command()
+@click.option("--send", is_flag=True, help="mail the digests (SMTP settings in the config)")
+@click.option("--outbox", "outbox_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="write the digests as .eml files into this folder instead of mailing them")
+@click.option("--force", is_flag=True, help="ignore cadences: compose for every subscriber now")
+@click.option("--subscription", "subscriptions", multiple=True, help="only this subscription")
+@click.option("--resend-uncertain", is_flag=True,
+              help="send again messages whose delivery is unknown after a crash")
+@click.pass_obj
+@friendly
+def digest(g: Globals, send: bool, outbox_dir: Path | None, force: bool,
+           subscriptions: tuple[str, ...], resend_uncertain: bool) -> None:
+    """Render pending events per subscription; --send mails them, --outbox writes .eml files.
+
+    Without --send or --outbox, the digests are printed and nothing is recorded.
+    """
+    sys.exit(_digest(g, send=send, outbox_dir=outbox_dir, force=force,
+                     subscriptions=subscriptions, resend_uncertain=resend_uncertain))
+
+
+def _digest(g: Globals, *, send: bool, outbox_dir: Path | None, force: bool = False,
+            subscriptions: tuple[str, ...] = (), resend_uncertain: bool = False) -> int:
+    from monitor import outbox
+    from monitor.digest import render_digest
+
+    config = g.config
+    database = g.database()
+    if not send and outbox_dir is None:
+        digests = outbox.preview(database, config, subscription_ids=subscriptions)
+        if not digests:
+            click.echo("Nothing to report.")
+        for d in digests:
+            subject, text, _ = render_digest(d)
+            click.echo(f"To: {d.subscription.email or ', '.join(d.subscription.notify)}")
+            click.echo(f"Subject: {subject}\n")
+            click.echo(text)
+        return EXIT_OK
+    composed = outbox.compose(database, config, force=force, subscription_ids=subscriptions)
+    for item in composed:
+        click.echo(f"composed: {item.message.subject} → {item.digest.subscription.email}")
+    if outbox_dir is not None:
+        report = outbox.write_pending(database, outbox_dir)
+        for path in report.written:
+            click.echo(f"wrote {path}")
+    else:
+        report = outbox.send_pending(database, config, resend_uncertain=resend_uncertain)
+        click.echo(f"sent {len(report.sent)}, retrying {len(report.retrying)}, "
+                   f"failed {len(report.failed)}, uncertain {len(report.uncertain)}")
+        if report.uncertain:
+            click.echo("govwatch: some digests may or may not have reached the mail server "
+                       f"(outbox ids {report.uncertain}); check the recipient's mailbox, then "
+                       "run `govwatch digest --send --resend-uncertain` if they did not arrive",
+                       err=True)
+    if not composed and not report.sent:
+        click.echo("Nothing to report.")
+    return EXIT_DELIVERY_FAILED if report.failed or report.retrying else EXIT_OK
+
+
+# --------------------------------------------------------------------------------------- run
+
+
+@main.command()
+@click.argument("sites", nargs=-1)
+@click.option("--outbox", "outbox_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="write digests as .eml files instead of mailing them")
+@click.pass_obj
+@friendly
+def run(g: Globals, sites: tuple[str, ...], outbox_dir: Path | None) -> None:
+    """Crawl, then send digests: what cron calls.
+
+    Exit status: 0 all well; 3 a site failed or was blocked; 4 a digest could not be delivered;
+    75 another run is still going.
+    """
+    from datetime import timedelta
+
+    from monitor.locks import held
+
+    g.config.select_sites(sites)
+    database = g.database()
+    with held(database, "run", ttl=timedelta(hours=12), what="`govwatch run`"):
+        crawl_code = _crawl_in_child(g, sites)
+        digest_code = _digest(g, send=outbox_dir is None, outbox_dir=outbox_dir)
+    sys.exit(crawl_code or digest_code)
+
+
+def _crawl_in_child(g: Globals, sites: tuple[str, ...]) -> int:
+    """Crawl in a child process: Twisted's reactor runs once per process."""
+    import subprocess
+
+    command = [sys.executable, "-m", "monitor", "--config", g.config_path, "--db", g.db_url]
+    if g.verbose:
+        command.append("--verbose")
+    return subprocess.call([*command, "crawl", *sites])
+
+
+# ------------------------------------------------------------------------- schedule / serve
+
+
+@main.command()
+@click.pass_obj
+@friendly
+def schedule(g: Globals) -> None:
+    """Long-running scheduler: crawls and digests on each site's cron schedule."""
+    from monitor.scheduler import run_scheduler
+
+    run_scheduler(g.config_path, g.db_url, verbose=g.verbose)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.pass_obj
+@friendly
+def serve(g: Globals, host: str, port: int) -> None:
+    """Archive browser (binds 127.0.0.1 unless told otherwise)."""
+    from monitor.web.server import serve as run_server
+
+    run_server(g.config_path, g.db_url, host=host, port=port)
+
+
+# ------------------------------------------------------------------------------------ export
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl",
+              show_default=True)
+@click.option("--versions", is_flag=True, help="list every version of each document")
+@click.option("--events", is_flag=True, help="append the events (JSON lines only)")
+@click.option("--site", "site_id", help="only this site")
+@click.pass_obj
+@friendly
+def export(g: Globals, fmt: str, versions: bool, events: bool, site_id: str | None) -> None:
+    """Dump the archive to stdout."""
+    from monitor.export import iter_export, write_csv, write_jsonl
+
+    if events and fmt == "csv":
+        raise click.UsageError("--events needs --format jsonl (events have no CSV form)")
+    rows = iter_export(g.database(), versions=versions, events=events, site_id=site_id)
+    out = click.get_text_stream("stdout")
+    (write_csv if fmt == "csv" else write_jsonl)(rows, out)
+
+
+# ------------------------------------------------------------------------------------- sites
+
+
+@main.command()
+@click.pass_obj
+@friendly
+def sites(g: Globals) -> None:
+    """List configured sites and validate the configuration."""
+    config = g.config
+    click.echo(f"configuration: {', '.join(config.sources)}")
+    stats: dict[str, Any] = {}
+    if not g.db_url.startswith("sqlite:///") or Path(g.db_url.removeprefix("sqlite:///")).exists():
+        from monitor.store.repository import Repository
+
+        with g.database().session() as session:
+            repo = Repository(session)
+            for site in config.sites:
+                last = repo.runs(site.id, limit=1)
+                stats[site.id] = (repo.count_documents(site.id), last[0] if last else None)
+    for site in config.sites:
+        flags = [] if site.enabled else ["disabled"]
+        if site.verified is False:
+            flags.append("not checked live")
+        click.echo(f"{site.id}  {site.display_name}  [{site.schedule} {site.timezone}]"
+                   + (f"  ({', '.join(flags)})" if flags else ""))
+        for url in site.start_urls:
+            click.echo(f"    {url}")
+        if site.id in stats:
+            count, last = stats[site.id]
+            when = f"last run {last.status} at {last.started_at:%Y-%m-%d %H:%M} UTC" if last \
+                else "never crawled"
+            click.echo(f"    {count} documents, {when}")
+    click.echo(f"{len(config.sites)} sites, {len(config.subscriptions)} subscriptions: "
+               "configuration OK")
+
+
+# ----------------------------------------------------------------------------------- extract
+
+
+@main.command()
+@click.argument("source")
+@click.option("--url", help="the page's address, for relative links and dates in the URL")
+@click.option("--encoding", help="force a character set (e.g. gb18030)")
+@friendly
+def extract(source: str, url: str | None, encoding: str | None) -> None:
+    """Extract one saved or live page and print the result as JSON."""
+    from monitor.extract_cmd import extract_source
+
+    result = extract_source(source, url=url, encoding=encoding)
+    click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    for warning in result.warnings:
+        click.echo(f"govwatch: {warning}", err=True)
+    sys.exit(0 if result.has_body else 3)
+
+
+# ----------------------------------------------------------------------------------- reextract
+
+
+@main.command()
+@click.option("--site", "site_id", help="only this site")
+@click.pass_obj
+@friendly
+def reextract(g: Globals, site_id: str | None) -> None:
+    """Re-run extraction over stored page bytes after an extractor upgrade (no events)."""
+    from monitor.reextract import reextract_all
+
+    report = reextract_all(g.database(), g.config, site_id=site_id)
+    click.echo(f"{report.checked} documents checked, {report.updated} re-extracted, "
+               f"{report.unchanged} unchanged, {report.missing_raw} without stored bytes")
+
+
+# ------------------------------------------------------------------------------------- demo
+
+
+@main.command()
+@click.option("--dir", "workdir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("demo-output"), show_default=True,
+              help="where the demo keeps its database, configuration and outbox")
+@friendly
+def demo(workdir: Path) -> None:
+    """Offline showcase: serve the sample portal, crawl, change it, crawl again, show the digest."""
+    from monitor.demo.run import run_demo
+
+    sys.exit(run_demo(workdir))
+
+
+# --------------------------------------------------------------------------------------- db
+
+
+@main.group()
+def db() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@db.command("upgrade")
+@click.pass_obj
+@friendly
+def db_upgrade(g: Globals) -> None:
+    """Migrate the database to the newest schema."""
+    from monitor.store.db import make_engine, schema_revision, upgrade
+
+    engine = make_engine(g.db_url)
+    before, head = schema_revision(engine)
+    upgrade(engine)
+    click.echo(f"{engine.url.render_as_string()}: {before or 'empty'} → {head}")
+
+
+@db.command("current")
+@click.pass_obj
+@friendly
+def db_current(g: Globals) -> None:
+    """Show the database's schema revision."""
+    from monitor.store.db import make_engine, schema_revision
+
+    current, head = schema_revision(make_engine(g.db_url))
+    state = "up to date" if current == head else f"needs `govwatch db upgrade` to {head}"
+    click.echo(f"{current or 'empty'} ({state})")

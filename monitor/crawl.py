@@ -1,0 +1,89 @@
+"""Running crawls: Scrapy in this process, one crawler per site, then the run records.
+
+Twisted's reactor cannot be restarted, so a process crawls once; the scheduler and ``govwatch
+run`` start each crawl in a child process (``python -m monitor crawl``) for that reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from monitor.config import Config
+from monitor.store.db import open_database
+from monitor.store.records import RunRecord
+from monitor.store.repository import Repository
+
+
+@dataclass(frozen=True)
+class CrawlRequest:
+    config_path: str
+    db_url: str
+    site_ids: tuple[str, ...]
+    verbose: bool = False
+    settings: tuple[tuple[str, object], ...] = ()
+
+
+def crawl(config: Config, request: CrawlRequest) -> list[RunRecord]:
+    """Crawl the sites (all enabled ones when none are named); returns their run records."""
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    from crawler.spiderloader import spider_for
+
+    sites = config.select_sites(request.site_ids)
+    database = open_database(request.db_url)  # migrate once, before crawlers race to it
+    with database.session() as session:
+        repo = Repository(session)
+        before = {s.id: (repo.get_site(s.id).last_run_id if repo.get_site(s.id) else None)
+                  for s in sites}
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("GOVWATCH_CONFIG", request.config_path, priority="cmdline")
+    settings.set("GOVWATCH_DB", request.db_url, priority="cmdline")
+    if config.user_agent:
+        settings.set("USER_AGENT", config.user_agent, priority="cmdline")
+    for name, value in request.settings:
+        settings.set(name, value, priority="cmdline")
+    process = CrawlerProcess(settings)
+    if not request.verbose:
+        # Scrapy's per-request chatter drowns govwatch's own progress lines.
+        for name in ("scrapy", "twisted", "py.warnings", "asyncio"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+    for site in sites:
+        process.crawl(spider_for(site))
+    process.start()
+
+    runs: list[RunRecord] = []
+    with database.session() as session:
+        repo = Repository(session)
+        for site in sites:
+            record = repo.get_site(site.id)
+            if record and record.last_run_id and record.last_run_id != before.get(site.id):
+                run = repo.get_run(record.last_run_id)
+                if run:
+                    runs.append(run)
+    database.dispose()
+    return runs
+
+
+def summarize(runs: Sequence[RunRecord]) -> list[str]:
+    """One line per run for the terminal."""
+    lines = []
+    for run in runs:
+        events = run.stats.get("events", {})
+        fetches = run.stats.get("fetches", {})
+        failed = {k: v for k, v in fetches.items()
+                  if k not in ("ok", "unchanged", "not_modified", "gone")}
+        parts = [f"{run.site_id}: {run.status}",
+                 f"{run.stats.get('list_pages', 0)} list pages",
+                 f"{sum(fetches.values())} fetches"]
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(events.items()))
+        parts.append(f"events: {kinds or 'none'}" + (" (baseline)" if run.baseline else ""))
+        if failed:
+            parts.append("failed: " + ", ".join(f"{k} {v}" for k, v in sorted(failed.items())))
+        if run.message:
+            parts.append(run.message)
+        lines.append(" · ".join(parts))
+    return lines
