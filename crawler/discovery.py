@@ -39,7 +39,8 @@ DOC_URL = re.compile(
     r"|/\d{6}/\w*\d{5,}\w*\.s?html?",
     re.I)
 NAV_URL = re.compile(r"/col/col\d+/|/index(?:_\d+)?\.s?html?$|/$|/list(?:_\d+)?\.s?html?$", re.I)
-NAV_TEXT = re.compile(r"^(?:首页|上一页|下一页|下页|上页|尾页|末页|更多|more|返回|[<>›»«]+|\d+)$", re.I)
+NAV_TEXT = re.compile(
+    r"^(?:首页|上一页|下一页|下页|上页|尾页|末页|更多|more|返回|[<>›»«]+|\d+)$", re.I)
 NEXT_TEXT = re.compile(r"^\s*(?:下一页|下页|后页|next|›|»|>)\s*$", re.I)
 _TRS_PAGER = re.compile(
     r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([^'\"]+)['\"]\s*,"

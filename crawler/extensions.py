@@ -67,11 +67,10 @@ class Progress:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         docs = {k.rsplit("/", 1)[1]: v for k, v in stats.items()
                 if k.startswith("govwatch/document/")}
-        log.info("%s: %d list pages, %d documents fetched (%s), %d requests pending",
+        log.info("%s: %d list pages, %d documents fetched (%s), %d requests made",
                  spider.name, stats.get("govwatch/list/ok", 0), sum(docs.values()),
                  ", ".join(f"{k} {v}" for k, v in sorted(docs.items())) or "none yet",
-                 len(self.crawler.engine.slot.scheduler) if self.crawler.engine
-                 and self.crawler.engine.slot else 0)
+                 stats.get("downloader/request_count", 0))
 
     def spider_closed(self, spider: Spider) -> None:
         if self.task and self.task.running:

@@ -16,7 +16,7 @@ ROBOTSTXT_OBEY = True  # per-site `obey_robots: false` for portals whose robots.
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY_JITTER = 0.5  # ±50%: requests at a fixed rhythm look like a bot hammering
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -51,3 +51,4 @@ FEED_EXPORT_ENCODING = "utf-8"
 # Set by `govwatch` (or the environment) for each crawl.
 GOVWATCH_CONFIG = None  # config file or folder; default GOVWATCH_CONFIG env or seeds/
 GOVWATCH_DB = None      # SQLAlchemy URL; default GOVWATCH_DB env or sqlite:///govwatch.db
+LOG_FORMATTER = "crawler.logformatter.BriefLogFormatter"  # items carry whole pages

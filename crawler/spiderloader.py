@@ -26,7 +26,7 @@ def site_settings(site: SiteConfig) -> dict[str, Any]:
         custom["DOWNLOAD_DELAY"] = site.download_delay
         custom["AUTOTHROTTLE_START_DELAY"] = max(site.download_delay, 0.01)
         if site.download_delay == 0:
-            custom["RANDOMIZE_DOWNLOAD_DELAY"] = False
+            custom["DOWNLOAD_DELAY_JITTER"] = 0
     return custom
 
 

@@ -57,11 +57,21 @@ def friendly(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+class _OwnLines(logging.Filter):
+    """govwatch's own INFO lines, and only warnings from the libraries (Scrapy resets its
+    loggers' levels when a crawl starts, so a level alone would not hold)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or record.name.split(".")[0] in (
+            "monitor", "crawler")
+
+
 def _setup_logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.WARNING,
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for name in ("monitor", "crawler"):
-        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.INFO)
+    if not verbose:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_OwnLines())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -246,8 +256,11 @@ def export(g: Globals, fmt: str, versions: bool, events: bool, site_id: str | No
     if events and fmt == "csv":
         raise click.UsageError("--events needs --format jsonl (events have no CSV form)")
     rows = iter_export(g.database(), versions=versions, events=events, site_id=site_id)
-    out = click.get_text_stream("stdout")
-    (write_csv if fmt == "csv" else write_jsonl)(rows, out)
+    out = sys.stdout
+    if fmt == "csv":
+        write_csv(rows, out)
+    else:
+        write_jsonl(rows, out)
 
 
 # ------------------------------------------------------------------------------------- sites

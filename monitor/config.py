@@ -56,8 +56,9 @@ def _check_cron(value: str, timezone: str) -> str:
     try:
         parse_cron(value, timezone)
     except CronSyntaxError as exc:
-        raise ValueError(f"{value!r} is not a valid cron expression ({exc}); "
-                         "expected five fields such as \"0 7 * * *\" or \"30 8 * * mon-fri\"") from exc
+        raise ValueError(
+            f"{value!r} is not a valid cron expression ({exc}); expected five fields such as "
+            "\"0 7 * * *\" or \"30 8 * * mon-fri\"") from exc
     return value
 
 
@@ -127,7 +128,8 @@ class SiteConfig(_Model):
     @classmethod
     def _id(cls, value: str) -> str:
         if not SITE_ID.match(value):
-            raise ValueError(f"{value!r} must be lower-case letters, digits and '-' (e.g. wuxi-fgw)")
+            raise ValueError(
+                f"{value!r} must be lower-case letters, digits and '-' (e.g. wuxi-fgw)")
         return value
 
     @field_validator("start_urls")
@@ -371,7 +373,8 @@ def _validate(model: type[BaseModel], value: Any, located: _Located,
                           key=_dotted(loc)) from exc
 
 
-_LISTS = {"sites": SiteConfig, "subscriptions": Subscription}
+_LISTS: dict[str, type[SiteConfig] | type[Subscription]] = {
+    "sites": SiteConfig, "subscriptions": Subscription}
 _MAPPINGS: dict[str, type[BaseModel]] = {"smtp": SmtpConfig, "web": WebConfig,
                                          "digest_schedule": DigestSchedule}
 _SCALARS = {"timezone", "user_agent"}
@@ -415,7 +418,8 @@ def load_config(path: str | os.PathLike[str]) -> Config:
                     seen[(key, item.id)] = where
                     merged[key].append(item)
             elif key in _MAPPINGS:
-                merged[key] = _validate(_MAPPINGS[key], value if value is not None else {},
+                mapping_model: type[BaseModel] = _MAPPINGS[key]
+                merged[key] = _validate(mapping_model, value if value is not None else {},
                                         located, (key,))
             elif key in _SCALARS:
                 merged[key] = value

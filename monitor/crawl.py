@@ -6,7 +6,6 @@ run`` start each crawl in a child process (``python -m monitor crawl``) for that
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -36,8 +35,8 @@ def crawl(config: Config, request: CrawlRequest) -> list[RunRecord]:
     database = open_database(request.db_url)  # migrate once, before crawlers race to it
     with database.session() as session:
         repo = Repository(session)
-        before = {s.id: (repo.get_site(s.id).last_run_id if repo.get_site(s.id) else None)
-                  for s in sites}
+        records = {s.id: repo.get_site(s.id) for s in sites}
+        before = {site_id: r.last_run_id if r else None for site_id, r in records.items()}
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.set("GOVWATCH_CONFIG", request.config_path, priority="cmdline")
@@ -46,11 +45,9 @@ def crawl(config: Config, request: CrawlRequest) -> list[RunRecord]:
         settings.set("USER_AGENT", config.user_agent, priority="cmdline")
     for name, value in request.settings:
         settings.set(name, value, priority="cmdline")
+    # govwatch's logging configuration (monitor.cli) stays in charge of what is shown.
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     process = CrawlerProcess(settings)
-    if not request.verbose:
-        # Scrapy's per-request chatter drowns govwatch's own progress lines.
-        for name in ("scrapy", "twisted", "py.warnings", "asyncio"):
-            logging.getLogger(name).setLevel(logging.WARNING)
     for site in sites:
         process.crawl(spider_for(site))
     process.start()

@@ -6,7 +6,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from crawler.extraction import ExtractOptions, Extraction, extract
+from crawler.extraction import Extraction, ExtractOptions, extract
 from crawler.settings import USER_AGENT
 from monitor.exceptions import InputError
 

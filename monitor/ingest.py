@@ -89,7 +89,7 @@ class Ingestor:
             return Repository(session).find_documents(self.site.id, urls)
 
     def due(self, doc: DocumentRecord, now: datetime | None = None) -> bool:
-        if doc.gone_runs or doc.state == "removed" and doc.next_check_at is None:
+        if doc.gone_runs or (doc.state == "removed" and doc.next_check_at is None):
             return True
         return is_due(doc.next_check_at, now or datetime.now(UTC))
 

@@ -104,7 +104,7 @@ def compose(database: Database, config: Config, *, now: datetime | None = None,
             if not force and not is_due(sub, config, out.last_message_at(sub.id), now):
                 continue
             digest = _digest_for(repo, out, sub, config, seen[sub.id], now)
-            if digest.empty or not digest.event_ids and not digest.problems:
+            if digest.empty or (not digest.event_ids and not digest.problems):
                 continue
             subject, text, html = render_digest(digest)
             key = hashlib.sha256(f"{sub.id}:{digest.event_ids}:{now.isoformat()}".encode()

@@ -7,9 +7,11 @@ configured site, so ``scrapy crawl wuxi-fgw`` works, and quirks are overrides in
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, ClassVar
 
 from scrapy import Request, Spider, signals
@@ -26,7 +28,10 @@ from crawler.faults import classify_page
 from crawler.items import FetchedAttachment, ListPageResult, PageResult
 from crawler.outcomes import FetchOutcome
 from crawler.urls import canonical_url
+from monitor.config import SiteConfig
 from monitor.store.records import DocumentRecord
+
+log = logging.getLogger(__name__)
 
 ATTACHMENT_MAXSIZE = 30 * 1024 * 1024  # larger files are recorded by name and URL only
 
@@ -37,7 +42,7 @@ def _now() -> datetime:
 
 def failure_outcome(failure: Failure) -> tuple[FetchOutcome, str]:
     """Map a download error to a fetch outcome and a one-line reason."""
-    from scrapy.downloadermiddlewares.robotstxt import IgnoreRequest
+    from scrapy.exceptions import IgnoreRequest
     from twisted.internet.error import (
         ConnectError,
         ConnectionLost,
@@ -74,6 +79,10 @@ class PortalSpider(Spider):
 
     name = "portal"
     site_id: ClassVar[str | None] = None
+    context: CrawlContext
+    site: SiteConfig
+    allowed_domains: list[str]
+    rechecks_scheduled: bool = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -88,8 +97,6 @@ class PortalSpider(Spider):
         spider.rechecks_scheduled = False
         crawler.signals.connect(spider._idle, signal=signals.spider_idle)
         return spider
-
-    context: CrawlContext
 
     # ------------------------------------------------------------------------------ lists
 
@@ -107,8 +114,7 @@ class PortalSpider(Spider):
                    known_pages: int) -> Iterator[Request | ListPageResult]:
         state = self.context.state
         state.list_pages += 1
-        source, _ = decode(response.body, response.headers.get("Content-Type", b"").decode(
-            "latin-1"), self.site.encoding)
+        source, _ = decode(response.body, _header(response, "Content-Type"), self.site.encoding)
         outcome = classify_page(response.status, source)
         duration = int((time.monotonic() - response.meta["started"]) * 1000)
         if outcome != FetchOutcome.OK:
@@ -149,9 +155,10 @@ class PortalSpider(Spider):
         if not listing.next_pages or not listing.links:
             state.columns_complete.add(column)
         elif page >= self.site.max_list_pages:
-            self.logger.info("%s: stopping at max_list_pages=%d", column, page)
+            log.info("%s: %s: stopping at max_list_pages=%d", self.site.id, column, page)
         elif stop_after and not baseline and known_pages >= stop_after:
-            self.logger.info("%s: page %d lists only known documents; stopping", column, page)
+            log.info("%s: %s: page %d lists only known documents; stopping", self.site.id,
+                     column, page)
         else:
             for url in listing.next_pages[:1]:
                 request = self._list_request(url, page=page + 1, column=column)
@@ -190,39 +197,39 @@ class PortalSpider(Spider):
                      list_title: str | None, list_date: str | None
                      ) -> Iterator[Request | PageResult]:
         url = canonical_url(response.request.url if response.request else response.url)
-        duration = int((time.monotonic() - response.meta["started"]) * 1000)
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
-        base = {"site_id": self.site.id, "url": url, "fetched_url": response.url,
-                "fetched_at": _now(), "http_status": response.status, "duration_ms": duration,
-                "content_type": content_type, "list_title": list_title, "list_date": list_date}
+        content_type = _header(response, "Content-Type")
+        result = partial(
+            PageResult, site_id=self.site.id, url=url, fetched_url=response.url,
+            fetched_at=_now(), http_status=response.status, content_type=content_type,
+            duration_ms=int((time.monotonic() - response.meta["started"]) * 1000),
+            list_title=list_title, list_date=list_date)
         if response.status == 304:
-            yield PageResult(outcome=FetchOutcome.NOT_MODIFIED, **base)
+            yield result(outcome=FetchOutcome.NOT_MODIFIED)
             return
         raw = response.body
         source, _ = decode(raw, content_type, self.site.encoding)
         outcome = classify_page(response.status, source)
         if outcome != FetchOutcome.OK:
             self.crawler.stats.inc_value(f"govwatch/fetch/{outcome}")
-            yield PageResult(outcome=outcome, raw_sha256=None, detail=source[:200], **base)
+            yield result(outcome=outcome, detail=source[:200])
             return
         digest = hashlib.sha256(raw).hexdigest()
-        validators = {"etag": _header(response, "ETag"),
-                      "last_modified": _header(response, "Last-Modified")}
+        etag, modified = _header(response, "ETag"), _header(response, "Last-Modified")
         if doc is not None and doc.raw_sha256 == digest and doc.state == "active":
             self.crawler.stats.inc_value("govwatch/fetch/unchanged")
-            yield PageResult(outcome=FetchOutcome.UNCHANGED, raw_sha256=digest, **validators,
-                             **base)
+            yield result(outcome=FetchOutcome.UNCHANGED, raw_sha256=digest, etag=etag,
+                         last_modified=modified)
             return
         extraction = extract(raw, url, content_type=content_type, options=ExtractOptions(
             encoding=self.site.encoding, metadata_selector=self.site.metadata_selector,
             body_selector=self.site.body_selector))
         if not extraction.has_body and not extraction.metadata_raw:
-            yield PageResult(outcome=FetchOutcome.EMPTY, raw_sha256=digest,
-                             detail="; ".join(extraction.warnings), **base)
+            yield result(outcome=FetchOutcome.EMPTY, raw_sha256=digest,
+                         detail="; ".join(extraction.warnings))
             return
-        result = PageResult(outcome=FetchOutcome.OK, raw=raw, raw_sha256=digest,
-                            extraction=extraction, **validators, **base)
-        yield from self._next_attachment(result, list(extraction.attachments), [])
+        page = result(outcome=FetchOutcome.OK, raw=raw, raw_sha256=digest,
+                      extraction=extraction, etag=etag, last_modified=modified)
+        yield from self._next_attachment(page, list(extraction.attachments), [])
 
     def _next_attachment(self, result: PageResult, pending: list[Any],
                          done: list[FetchedAttachment]) -> Iterator[Request | PageResult]:
@@ -286,7 +293,7 @@ class PortalSpider(Spider):
         due = self.context.ingestor.due_documents(exclude=state.requested)
         if not due:
             return
-        self.logger.info("rechecking %d known documents", len(due))
+        log.info("%s: rechecking %d known documents", self.site.id, len(due))
         for doc in due:
             state.requested.add(doc.url)
             self.crawler.engine.crawl(self._detail_request(doc.url, doc))

@@ -1,0 +1,25 @@
+"""The Alembic migrations build exactly the schema the ORM declares, on both databases."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from monitor.store.db import Database
+from monitor.store.schema import Base
+
+
+def test_migrated_schema_matches_the_models(database: Database) -> None:
+    with database.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        diffs = compare_metadata(context, Base.metadata)
+    assert diffs == []
+
+
+def test_reopening_a_migrated_database_is_a_no_op(database: Database, db_url: str) -> None:
+    from monitor.store.db import open_database, schema_revision
+
+    again = open_database(db_url)
+    current, head = schema_revision(again.engine)
+    assert current == head
+    again.dispose()
