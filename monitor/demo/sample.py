@@ -849,6 +849,9 @@ def demo_sites(base_url: str) -> list[dict[str, Any]]:
         "schedule": "0 7 * * *",
         "max_list_pages": 5,
         "download_delay": 0,
+        # The demo's revision comes minutes after the baseline, so every document is rechecked
+        # on every crawl; the default policy rechecks old documents weekly or monthly.
+        "recheck": {"fresh_hours": 0, "recent_hours": 0, "old_hours": 0},
     } for site in SITES]
 
 
