@@ -41,8 +41,8 @@ DOC_URL = re.compile(
 NAV_URL = re.compile(r"/col/col\d+/|/index(?:_\d+)?\.s?html?$|/$|/list(?:_\d+)?\.s?html?$", re.I)
 NAV_TEXT = re.compile(
     r"^(?:首页|上一页|下一页|下页|上页|尾页|末页|更多|more|返回|[<>›»«]+|\d+)$", re.I)
-NEXT_TEXT = re.compile(r"^\s*(?:下一页|下页|后页|下一版|下一张|next(?:\s*page)?|›|»|>|>>)\s*[>›»]*\s*$",
-                       re.I)
+NEXT_TEXT = re.compile(
+    r"^\s*(?:下一页|下页|后页|下一版|下一张|next(?:\s*page)?|›|»|>|>>)\s*[>›»]*\s*$", re.I)
 _TRS_PAGER = re.compile(
     r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([^'\"]+)['\"]\s*,"
     r"\s*['\"]([^'\"]+)['\"]")

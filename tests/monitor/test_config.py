@@ -54,8 +54,9 @@ def test_a_folder_of_files_merges(tmp_path: Path) -> None:
                  "sites[0].start_urls", "not an http(s) URL", id="bad-url"),
     pytest.param("sites:\n  - id: a\n    start_urls: [http://a.gov.cn/]\n    schedule: '0 7 * *'\n",
                  4, "sites[0].schedule", "not a valid cron expression", id="bad-cron"),
-    pytest.param("sites:\n  - id: a\n    start_urls: [http://a.gov.cn/]\n    shedule: '0 7 * * *'\n",
-                 4, "sites[0].shedule", "did you mean 'schedule'", id="typo"),
+    pytest.param("sites:\n  - id: a\n    start_urls: [http://a.gov.cn/]\n"
+                 "    shedule: '0 7 * * *'\n", 4, "sites[0].shedule", "did you mean 'schedule'",
+                 id="typo"),
     pytest.param("sites:\n  - id: a\n", 2, "sites[0].start_urls", "required", id="missing"),
     pytest.param("sites:\n  - id: a\n    start_urls: [http://a.gov.cn/]\n    link_pattern: '(['\n",
                  4, "sites[0].link_pattern", "regular expression", id="bad-regex"),
