@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urljoin, urlsplit
 
-from lxml import html
+from lxml import etree, html
 
 from crawler.extraction.text import clean_line
+from crawler.extraction.vocabulary import word_set
 
 EXTENSIONS = ("pdf", "doc", "docx", "wps", "ofd", "xls", "xlsx", "et", "ppt", "pptx", "zip",
               "rar", "7z", "txt", "csv", "tif", "tiff")
@@ -24,6 +25,23 @@ def attachment_extension(url: str) -> str | None:
         return m.group(1).lower()
     m = _EXT_IN_QUERY.search(unquote(parts.query))
     return m.group(2).lower() if m else None
+
+
+def _file_name(url: str) -> str:
+    parts = urlsplit(url)
+    match = _EXT_IN_QUERY.search(unquote(parts.query))
+    if not _EXT.search(unquote(parts.path)) and match:
+        return match.group(1)
+    return unquote(parts.path.rsplit("/", 1)[-1])
+
+
+def _name(link: etree._Element, url: str) -> str:
+    """The link text, unless it only says "download" (下载, 附件): then the title attribute or
+    the file name says what the file is."""
+    text = clean_line(link.text_content())
+    if text and text not in word_set("generic_link_names"):
+        return text
+    return clean_line(link.get("title") or "") or _file_name(url) or text
 
 
 def find_attachments(root: html.HtmlElement, base_url: str) -> list[tuple[str, str]]:
@@ -45,8 +63,5 @@ def find_attachments(root: html.HtmlElement, base_url: str) -> list[tuple[str, s
         if not ext or url in seen:
             continue
         seen.add(url)
-        name = clean_line(link.text_content()) or clean_line(link.get("title") or "")
-        if not name:
-            name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
-        found.append((name, url))
+        found.append((_name(link, url), url))
     return found

@@ -1,43 +1,50 @@
-"""The document body.
+"""The document body: the tree prepared by govwatch, the text extracted by trafilatura.
 
-The tree is prepared first — invisible elements, chrome and the metadata block removed, and cut to
-the ContentStart/ContentEnd markers or the CMS's content container where the page has one — then
-trafilatura extracts the text. trafilatura's fallbacks are switched off: jusText splits words on
-spaces and rejects Chinese paragraphs, and the 250-character minimum would send a short notice
-down that path; when trafilatura returns nothing, govwatch reads the prepared container itself.
+Preparation: invisible elements and the metadata block are already gone (page.py); the body's
+region (region.py: markers or a CMS container) is cut out, its chrome removed, and the tree
+reshaped so that trafilatura keeps what the publisher put there: links unwrapped (a 相关解读 or
+附件 line is all link, and trafilatura drops link-dense paragraphs as navigation), text-only
+``<div>`` made ``<p>`` (many portals have no ``<p>`` at all, and trafilatura drops ``<div>`` text
+in long documents), one-column layout tables flattened, and the whole wrapped in ``<article>`` so
+that trafilatura's main extractor takes it.
+
+trafilatura's fallbacks (readability, jusText) are off: jusText splits words on spaces and
+rejects Chinese paragraphs. Its 250-character minimum is lowered to 1, so a short notice is
+extracted like any document. Inside a region, if trafilatura still returns clearly less text than
+the region holds, or nothing, govwatch reads the prepared region itself (``linearize``). A page
+without a region is given to trafilatura whole — with its links, which it needs to recognise
+navigation — after chrome by class, id and tag is removed.
 """
 
 from __future__ import annotations
 
 import copy
+import logging
 import re
 from configparser import ConfigParser
+from dataclasses import dataclass
 
 import trafilatura
 from lxml import etree, html
 from trafilatura.settings import use_config
 
-from crawler.extraction.chrome import is_chrome_line, strip_chrome
-from crawler.extraction.text import clean_text, normalize
+from crawler.extraction.chrome import is_chrome_line, is_footer_line, strip_chrome
+from crawler.extraction.region import Region
+from crawler.extraction.text import clean_text, collapse, normalize
+from crawler.extraction.tree import BLOCK_TAGS, tag
 
-# Content containers of the CMS families most portals run on (Hanweb #zoom, TRS .TRS_Editor,
-# Ucap <ucapcontent> and #UCAP-CONTENT, gov.cn .pages_content). Tried in order.
-CONTAINERS = (
-    "ucapcontent", "#UCAP-CONTENT", ".TRS_Editor", "#zoom", "#Zoom", "#zoomcon", ".zoom",
-    ".article-content", ".pages_content", "#content", ".content", "#main-content", ".zw",
-    ".wz_content", ".detail-content", ".con_text", "article",
-)
-_MARKERS = (
-    (re.compile(r"<meta[^>]+name=[\"']?ContentStart[^>]*>", re.I),
-     re.compile(r"<meta[^>]+name=[\"']?ContentEnd[^>]*>", re.I)),
-    (re.compile(r"<!--\s*ZJEG_RSS\.content\.begin\s*-->", re.I),
-     re.compile(r"<!--\s*ZJEG_RSS\.content\.end\s*-->", re.I)),
-)
-BLOCK_TAGS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
-                        "table", "section", "article", "blockquote", "pre", "ul", "ol", "dl",
-                        "dt", "dd", "center", "hr", "header", "footer", "caption"})
-CELL_TAGS = frozenset({"td", "th"})
-_MIN_CONTAINER_TEXT = 10
+log = logging.getLogger(__name__)
+
+# trafilatura's output elements that start a line, and those that are a table's cells.
+_LINE_ELEMENTS = frozenset({"p", "head", "item", "quote", "code", "list", "table", "row", "div",
+                            "graphic", "pre", "blockquote"})
+_CELLS = frozenset({"cell"})
+_TABLE_CELLS = frozenset({"td", "th"})
+_LAYOUT_PARTS = frozenset({"table", "tbody", "thead", "tfoot", "tr", "td", "th"})
+_TEXT_BLOCKS = frozenset({"div", "center", "section"})
+# Below this share of the region's text, trafilatura's result lost content and is not used.
+_MIN_COVERAGE = 0.85
+_WS = re.compile(r"\s+")
 
 
 def _trafilatura_config() -> ConfigParser:
@@ -53,97 +60,164 @@ def _trafilatura_config() -> ConfigParser:
 TRAFILATURA_CONFIG = _trafilatura_config()
 
 
-def between_markers(source: str) -> html.HtmlElement | None:
-    """The part of the page between ContentStart/ContentEnd style markers, if it has them."""
-    for start, end in _MARKERS:
-        s = start.search(source)
-        if not s:
-            continue
-        e = end.search(source, s.end())
-        if not e:
-            continue
-        fragment = source[s.end():e.start()]
-        if not fragment.strip():
-            continue
-        try:
-            return html.fragment_fromstring(fragment, create_parent="div")
-        except etree.ParserError:
-            continue
-    return None
+@dataclass(frozen=True)
+class Body:
+    text: str
+    how: str   # "markers" | "container" | "selector" (+ "/fallback") | "page" | "page/fallback"
 
 
-def find_container(root: html.HtmlElement, selector: str | None = None) -> html.HtmlElement | None:
-    selectors = (selector,) if selector else CONTAINERS
-    for css in selectors:
-        try:
-            found = root.cssselect(css)
-        except (etree.XPathError, ValueError):
-            continue
-        for element in found:
-            if len(element.text_content().strip()) >= _MIN_CONTAINER_TEXT:
-                return element
-    return None
+def run_trafilatura(tree: etree._Element, url: str | None) -> etree._Element | None:
+    """trafilatura's main extractor on a prepared tree: its result as XML, or None."""
+    document = trafilatura.bare_extraction(
+        tree, url=url, fast=True, favor_recall=True, include_comments=False,
+        include_tables=True, include_images=False, include_links=False, deduplicate=False,
+        with_metadata=False, output_format="xml", config=TRAFILATURA_CONFIG)
+    body = getattr(document, "body", None) if document is not None else None
+    return body if body is not None and len(body) else None
 
 
-def linearize(element: html.HtmlElement) -> str:
-    """Visible text with paragraph breaks at block elements and table rows; cells of one row
-    joined by a space."""
+def serialize(body: etree._Element) -> str:
+    """trafilatura's XML as text: a line per paragraph, heading and list item; a line per table
+    row with the cells separated by tabs."""
     parts: list[str] = []
 
-    def walk(node: html.HtmlElement) -> None:
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in BLOCK_TAGS:
+    def walk(node: etree._Element) -> None:
+        name = tag(node)
+        if name == "row":
+            cells = [collapse("".join(c.itertext())) for c in node if tag(c) in _CELLS]
+            parts.append("\n" + "\t".join(cells) + "\n")
+            return
+        if name in _LINE_ELEMENTS or name == "lb":
             parts.append("\n")
-        elif tag in CELL_TAGS:
-            parts.append(" ")
-        if node.text and tag:
+        if node.text and name:
             parts.append(node.text)
         for child in node:
             walk(child)
             if child.tail:
                 parts.append(child.tail)
-        if tag in BLOCK_TAGS:
+        if name in _LINE_ELEMENTS:
             parts.append("\n")
 
-    walk(element)
+    walk(body)
     return "".join(parts)
 
 
-def _with_trafilatura(root: html.HtmlElement, url: str | None) -> str:
-    result = trafilatura.extract(copy.deepcopy(root), url=url, fast=True, include_tables=True,
-                                 include_comments=False, favor_recall=True,
-                                 config=TRAFILATURA_CONFIG)
-    return result or ""
+def linearize(element: etree._Element) -> str:
+    """Visible text with a line break at block elements; a table row's cells separated by tabs.
+    Used where trafilatura returned nothing or too little."""
+    parts: list[str] = []
+    for event, node in etree.iterwalk(element, events=("start", "end")):
+        name = tag(node)
+        if event == "start":
+            if name in _TABLE_CELLS:
+                parts.append("\t")
+            elif name in BLOCK_TAGS:
+                parts.append("\n")
+            if name and node.text:
+                parts.append(node.text)
+        else:
+            if name in BLOCK_TAGS and name not in _TABLE_CELLS:
+                parts.append("\n")
+            if node is not element and node.tail:
+                parts.append(node.tail)
+    text = "".join(parts)
+    # Tabs opened each cell: drop the one before a row's first cell.
+    return re.sub(r"\n[ \t]*\t", "\n", text)
 
 
-def _filter_lines(text: str, title: str | None) -> str:
-    lines = clean_text(text).split("\n")
-    kept = [line for line in lines if not is_chrome_line(line)]
-    if kept and title and normalize(kept[0]) == normalize(title):
-        kept = kept[1:]  # the heading repeats the title, which has its own field
-    return "\n".join(kept)
+def _has_blocks(element: etree._Element) -> bool:
+    return any(tag(d) in BLOCK_TAGS and tag(d) != "br" for d in element.iterdescendants())
 
 
-def extract_body(root: html.HtmlElement, source: str, *, url: str | None, title: str | None,
-                 selector: str | None = None) -> tuple[str, str]:
-    """Return ``(text, how)`` where ``how`` names the path taken (for warnings and tests).
+def _flatten_layout_tables(root: etree._Element) -> None:
+    """A table whose rows have one cell each lays out paragraphs; it is not a table of data."""
+    for table in list(root.iter("table")):
+        rows = [r for r in table.iter("tr")]
+        if not rows or any(len([c for c in r if tag(c) in _TABLE_CELLS
+                                and collapse(c.text_content())]) > 1 for r in rows):
+            continue
+        for part in [table, *table.iterdescendants()]:
+            if tag(part) in _LAYOUT_PARTS:
+                part.tag = "div"
+                for attribute in ("colspan", "rowspan"):
+                    part.attrib.pop(attribute, None)
 
-    ``root`` must already have invisible elements and the metadata block removed.
-    """
-    region = None if selector else between_markers(source)
-    how = "markers"
-    if region is None:
-        region = find_container(root, selector)
-        how = "selector" if selector else "container"
-    if region is not None:
-        strip_chrome(region)
-        text = _filter_lines(linearize(region), title)
-        if text:
-            return text, how
+
+def _text_blocks_to_paragraphs(root: etree._Element) -> None:
+    for element in list(root.iter(*_TEXT_BLOCKS)):
+        if element is not root and not _has_blocks(element) and collapse(element.text_content()):
+            element.tag = "p"
+
+
+def prepare_region(element: etree._Element) -> etree._Element:
+    """A standalone ``<html><body><article>`` tree holding the region, reshaped for
+    trafilatura (see the module docstring)."""
+    region = copy.deepcopy(element)
+    region.tail = None
+    strip_chrome(region)
+    etree.strip_tags(region, "a")
+    _flatten_layout_tables(region)
+    _text_blocks_to_paragraphs(region)
+    page = html.Element("html")
+    body = etree.SubElement(page, "body")
+    article = etree.SubElement(body, "article")
+    article.text = region.text
+    for child in list(region):
+        article.append(child)
+    return page
+
+
+def _size(text: str) -> int:
+    return len(_WS.sub("", text))
+
+
+def _finish(text: str, title: str | None, *, trusted: bool) -> str:
+    """Lines of chrome removed everywhere; footer lines from the end of a page read whole; a
+    first line repeating the title removed (the title has its own field)."""
+    lines = [line for line in clean_text(text).split("\n") if not is_chrome_line(line)]
+    if not trusted:
+        while lines and is_footer_line(lines[-1]):
+            lines.pop()
+    wanted = normalize(title)
+    if wanted:
+        while lines and normalize(lines[0]) == wanted:
+            lines.pop(0)
+    return "\n".join(lines)
+
+
+def from_region(region: Region, *, title: str | None, url: str | None) -> Body:
+    prepared = prepare_region(region.cut())
+    fallback = linearize(prepared)
+    extracted = run_trafilatura(prepared, url)
+    text = serialize(extracted) if extracted is not None else ""
+    if _size(text) >= _MIN_COVERAGE * _size(fallback) and _size(text):
+        return Body(_finish(text, title, trusted=True), region.how)
+    log.debug("trafilatura kept %d of %d characters of the %s region; reading it directly",
+              _size(text), _size(fallback), region.how)
+    return Body(_finish(fallback, title, trusted=True), region.how + "/fallback")
+
+
+def from_page(root: etree._Element, *, title: str | None, url: str | None) -> Body:
+    """The body of a page with no region: trafilatura decides what the main text is."""
     strip_chrome(root)
-    text = _filter_lines(_with_trafilatura(root, url), title)
-    if text:
-        return text, "trafilatura"
+    # An e-paper page (Founder, as the 无锡日报 seed) lays the whole page out in a one-cell
+    # table; trafilatura would read it as a table and return the page as one row.
+    _flatten_layout_tables(root)
+    extracted = run_trafilatura(root, url)
+    if extracted is not None:
+        text = _finish(serialize(extracted), title, trusted=False)
+        if text:
+            return Body(text, "page")
     body = root.find(".//body")
-    text = _filter_lines(linearize(body if body is not None else root), title)
-    return text, "fallback"
+    text = _finish(linearize(body if body is not None else root), title, trusted=False)
+    return Body(text, "page/fallback")
+
+
+def extract_body(root: etree._Element, region: Region | None, *, title: str | None,
+                 url: str | None) -> Body:
+    """The body text. ``root`` must already have invisible elements and the metadata cut."""
+    if region is not None:
+        found = from_region(region, title=title, url=url)
+        if found.text:
+            return found
+    return from_page(root, title=title, url=url)

@@ -1,80 +1,98 @@
 """Page chrome: what every portal page carries around the document and must never reach the text
-(a view counter or a 扫一扫 line in the text would make every crawl a "change")."""
+(a view counter or a 扫一扫 line in the text would make every crawl a "change").
+
+Three kinds: elements a reader never sees (scripts, ``display:none``), elements that are
+furniture by their tag, class or id (breadcrumbs, share bars, footers), and lines of text that are
+chrome whatever their markup (the patterns in words.yaml).
+"""
 
 from __future__ import annotations
 
 import re
 
-from lxml import html
+from lxml import etree
 
-# Whole lines of chrome, matched after white space is collapsed.
-CHROME_LINE = re.compile(
-    r"^(?:"
-    r"浏览次数|瀏覽次數|访问次数|阅读次数|点击数|点击量|访问量|浏览量|阅读量|"
-    r"文字大小|字体大小|字号|【?\s*字体|"
-    r"打印本页|打印本頁|【?\s*打印|关闭窗口|關閉窗口|【?\s*关闭|"
-    r"扫一扫|掃一掃|分享到|分享至|用手机扫描|手机扫描|"
-    r"当前位置|當前位置|您的位置|您现在的位置|首页\s*[>›»]|"
-    r"上一篇|下一篇|返回顶部|返回首页|收藏本页|加入收藏|"
-    r"\[\s*大\s*中\s*小\s*\]|【\s*大\s*中\s*小\s*】|"
-    r"版权所有|主办单位|承办单位|网站标识码|ICP备|京ICP|苏ICP|公网安备"
-    r")")
-# Chrome anywhere in a short line: "来源：… 日期：… 浏览次数：" info lines.
-CHROME_INLINE = re.compile(r"(?:浏览次数|瀏覽次數|访问次数|阅读次数|点击数|浏览量)\s*[:：]?\s*\d*"
-                           r"|[【\[]\s*大\s*中\s*小\s*[】\]]")
-# class/id fragments of chrome containers.
+from crawler.extraction.text import to_simplified
+from crawler.extraction.tree import drop, tag
+from crawler.extraction.vocabulary import inline_pattern, line_pattern
+
+# class/id fragments of chrome containers, as the CMS families name them (Hanweb dqwz/position,
+# TRS bdshare, Ucap fontsize, gov.cn share/ewm…).
 CHROME_ATTR = re.compile(
-    r"(?:^|[\s_-])(?:share|bdshare|jiathis|print|close|crumb|breadcrumb|position|location|"
-    r"curpos|dqwz|fontsize|font-size|zihao|qrcode|ewm|erweima|footer|foot|copyright|"
-    r"header|topbar|nav|navbar|menu|sidebar|pager|prevnext|xgwz|related|relate|toolbar)"
-    r"(?:$|[\s_-]|\d)", re.I)
+    r"(?:^|[\s_-])(?:share|bdshare|jiathis|bshare|print|close|crumbs?|breadcrumbs?|position|"
+    r"location|curpos|dqwz|fontsize|font-size|zihao|zoomfont|qrcode|ewm|erweima|footer|foot|"
+    r"copyright|topbar|navbar|nav|menu|sidebar|pager|prevnext|prev-next|xgwz|related|relate|"
+    r"toolbar|tools|hits|views|visit|counter)(?:$|[\s_-]|\d)", re.I)
+# Where a pair is page furniture rather than metadata (the footer's 主办单位：…). Not "header":
+# article headers (<header>, div.article-header) hold the 发布时间 line under the title.
+FURNITURE_ATTR = re.compile(r"(?:^|[\s_-])(?:footer|foot|copyright|bottom|nav|navbar|menu|"
+                            r"topbar|banner)(?:$|[\s_-]|\d)", re.I)
+FURNITURE_TAGS = frozenset({"footer", "nav"})
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
-             "canvas", "button", "select", "input", "textarea", "form")
+             "canvas", "button", "select", "input", "textarea", "form", "map", "audio", "video")
+_MAX_CHROME_ELEMENT_TEXT = 200
+_MAX_CHROME_LINE = 80
 
 
-def strip_invisible(root: html.HtmlElement) -> None:
+def strip_invisible(root: etree._Element) -> None:
     """Remove scripts, styles, forms and elements hidden with CSS or ``hidden``."""
     for element in list(root.iter(*DROP_TAGS)):
-        _drop(element)
+        drop(element)
     for element in list(root.iter()):
-        if not isinstance(element.tag, str):
+        if not tag(element):
             continue  # comments: their text is never read, their tails stay in place
-        style = element.get("style") or ""
-        if HIDDEN_STYLE.search(style) or element.get("hidden") is not None:
-            _drop(element)
+        style = element.get("style")
+        if (style and HIDDEN_STYLE.search(style)) or element.get("hidden") is not None:
+            drop(element)
 
 
-def strip_chrome(root: html.HtmlElement) -> None:
-    """Remove elements that are chrome by their class or id and hold little text."""
+def _marker(element: etree._Element) -> str:
+    return f"{element.get('class', '')} {element.get('id', '')}".strip()
+
+
+def strip_chrome(root: etree._Element) -> None:
+    """Remove elements that are chrome by their tag, class or id and hold little text."""
     for element in list(root.iter()):
-        if not isinstance(element.tag, str) or element.getparent() is None:
+        name = tag(element)
+        if not name or element.getparent() is None:
             continue
-        marker = f"{element.get('class', '')} {element.get('id', '')}"
-        if marker.strip() and CHROME_ATTR.search(marker):
-            text = element.text_content()
-            if len(text.strip()) < 200 or element.tag in ("nav", "footer", "header"):
-                _drop(element)
+        if name in FURNITURE_TAGS:
+            drop(element)
+            continue
+        marker = _marker(element)
+        if marker and CHROME_ATTR.search(marker) \
+                and len(element.text_content().strip()) < _MAX_CHROME_ELEMENT_TEXT:
+            drop(element)
+
+
+def in_furniture(element: etree._Element) -> bool:
+    """``element`` sits in a footer, header or navigation bar."""
+    node: etree._Element | None = element
+    while node is not None:
+        if tag(node) in FURNITURE_TAGS:
+            return True
+        marker = _marker(node)
+        if marker and FURNITURE_ATTR.search(marker):
+            return True
+        node = node.getparent()
+    return False
+
+
+def _simplified(line: str) -> str | None:
+    return to_simplified(line) if len(line) < _MAX_CHROME_LINE else None
 
 
 def is_chrome_line(line: str) -> bool:
-    return bool(CHROME_LINE.match(line)) or (
-        len(line) < 60 and bool(CHROME_INLINE.search(line)))
+    """A short line that is chrome wherever it stands (浏览次数：128, 【打印本页】【关闭窗口】)."""
+    simplified = _simplified(line)
+    if simplified is None:
+        return False
+    return bool(line_pattern("chrome_lines").match(simplified)
+                or inline_pattern("chrome_inline").search(simplified))
 
 
-def _drop(element: html.HtmlElement) -> None:
-    """Remove an element but keep its tail text, which belongs to the parent."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    tail = element.tail
-    previous = element.getprevious()
-    parent.remove(element)
-    if tail:
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-
-
-drop_element = _drop
+def is_footer_line(line: str) -> bool:
+    """A short line of the page footer (版权所有, 主办单位：, ICP备…)."""
+    simplified = _simplified(line)
+    return simplified is not None and bool(line_pattern("footer_lines").match(simplified))

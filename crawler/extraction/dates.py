@@ -10,13 +10,27 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 
-_NUMERIC = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})\s*(?:[-/.年]\s*)(\d{1,2})\s*(?:[-/.月]\s*)(\d{1,2})\s*日?(?!\d)")
-_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4,
-              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN = re.compile(r"([〇○零Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月"
-                 r"([一二三四五六七八九十]{1,3})日")
+from crawler.extraction.vocabulary import words
+
+# 2021-02-18, 2021/2/18, 2021.2.18 and 2021年2月18日 (\u5e74 \u6708 \u65e5: year, month, day).
+_NUMERIC = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:[-/.\u5e74]\s*)(\d{1,2})\s*"
+                      r"(?:[-/.\u6708]\s*)(\d{1,2})\s*\u65e5?(?!\d)")
+
+
+@cache
+def _numerals() -> tuple[dict[str, int], str, re.Pattern[str]]:
+    """Digits, the character for ten, and the pattern of a date written in numerals
+    (二〇二一年二月十八日), from words.yaml."""
+    digits = {str(k): int(v) for k, v in words("numeral_digits").items()}
+    ten = str(words("numeral_ten"))
+    year = "".join(digits)
+    small = "".join(k for k, v in digits.items() if v > 0) + ten
+    pattern = re.compile(rf"([{year}]{{4}})\u5e74([{small}]{{1,3}})\u6708([{small}]{{1,3}})\u65e5")
+    return digits, ten, pattern
+
+
 _URL = re.compile(r"(?:/|t|_)((?:19|20)\d{2})[-/]?(0[1-9]|1[0-2])[-/]?(0[1-9]|[12]\d|3[01])"
                   r"(?=[_/\-.]|\d{0,12}\.s?html?)")
 _URL_ART = re.compile(r"/art/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/")
@@ -30,12 +44,13 @@ def _valid(y: int, m: int, d: int) -> str | None:
 
 
 def _cn_number(text: str) -> int:
-    if text == "十":
+    digits, ten, _ = _numerals()
+    if text == ten:
         return 10
-    if "十" in text:
-        tens, _, units = text.partition("十")
-        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(units, 0))
-    return _CN_DIGITS.get(text, 0)
+    if ten in text:
+        tens, _, units = text.partition(ten)
+        return (digits.get(tens, 1) if tens else 1) * 10 + digits.get(units, 0)
+    return digits.get(text, 0)
 
 
 def find_dates(text: str) -> list[str]:
@@ -45,8 +60,9 @@ def find_dates(text: str) -> list[str]:
         value = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if value:
             found.append((m.start(), value))
-    for m in _CN.finditer(text):
-        year = int("".join(str(_CN_DIGITS[c]) for c in m.group(1)))
+    digits, _, written = _numerals()
+    for m in written.finditer(text):
+        year = int("".join(str(digits[c]) for c in m.group(1)))
         value = _valid(year, _cn_number(m.group(2)), _cn_number(m.group(3)))
         if value:
             found.append((m.start(), value))

@@ -1,42 +1,102 @@
-"""The label → canonical key table (labels.yaml), loaded once."""
+"""The label → canonical key table (labels.yaml), and how a piece of text is recognised as a
+label.
+
+A label is compared "squashed": converter debris, padding (spaces, U+3000, &ensp;, &nbsp;) and
+colons removed, simplified script, ASCII parentheses — so 信息索引號, ``索  引  号:`` and
+發(fā)布機構 all find their entry. Labels the table doesn't know are still labels when they end in a
+colon (组配分类：) or sit in a label cell of a metadata table (体裁, 分类词 in seed 003); they are
+kept in ``metadata_raw`` only.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache, lru_cache
-from pathlib import Path
 
-import yaml
-
-from crawler.extraction.text import to_simplified
+from crawler.extraction.text import remove_debris, to_simplified
+from crawler.extraction.vocabulary import load, word_set
 
 CANONICAL_KEYS = ("index_no", "title", "category", "publisher", "created", "published", "doc_no",
                   "status", "abolished", "disclosure_mode", "disclosure_scope",
                   "disclosure_term", "keywords", "summary")
 DATE_KEYS = frozenset({"created", "published", "abolished"})
-_PAD = re.compile(r"[\s\u00a0\u2002\u2003\u3000:：]+")
+
+PAD = r"\s\u00a0\u2002\u2003\u2009\u3000"
+_PAD_OR_COLON = re.compile(rf"[{PAD}:：]+")
+_COLON_END = re.compile(rf"[:：][{PAD}]*$")
+_INNER_COLON = re.compile(rf"[:：][{PAD}]*\S")
+# What an unknown label looks like once squashed: a few hanzi, maybe a numbered part (主题(二)).
+_LABEL_SHAPE = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:\([一二三四五六七八九十\d]{1,2}\))?$")
+_MAX_LABEL_CHARS = 24
+
+
+@dataclass(frozen=True)
+class Label:
+    """A recognised label: ``text`` as found (padding removed), its canonical ``key`` (None when
+    labels.yaml doesn't know it) and ``priority`` (lower wins within a key)."""
+
+    text: str
+    key: str | None
+    priority: int
+
+    @property
+    def is_chrome(self) -> bool:
+        return squash(self.text) in chrome_labels()
 
 
 @lru_cache(maxsize=65536)
 def squash(label: str) -> str:
-    """A label as compared: simplified script, no padding or colons, ASCII parentheses."""
-    return to_simplified(_PAD.sub("", label)).replace("（", "(").replace("）", ")")
+    """A label as compared: no debris, padding or colons, simplified, ASCII parentheses."""
+    squashed = _PAD_OR_COLON.sub("", remove_debris(label))
+    return to_simplified(squashed).replace("（", "(").replace("）", ")")
+
+
+def as_found(label: str) -> str:
+    """The label as ``metadata_raw`` keeps it: debris, padding and the colon removed, script as
+    the page has it."""
+    return _PAD_OR_COLON.sub("", remove_debris(label))
 
 
 @cache
 def synonyms() -> dict[str, tuple[str, int]]:
     """squashed label → (canonical key, priority); lower priority wins within a key."""
-    data = yaml.safe_load((Path(__file__).with_name("labels.yaml")).read_text(encoding="utf-8"))
     table: dict[str, tuple[str, int]] = {}
-    for key, labels in data.items():
+    for key, labels in load("labels.yaml").items():
         if key not in CANONICAL_KEYS:
             raise ValueError(f"labels.yaml: unknown canonical key {key!r}")
         for priority, label in enumerate(labels):
-            table.setdefault(squash(label), (key, priority))
+            table.setdefault(squash(str(label)), (key, priority))
     return table
 
 
-def canonical_key(label: str) -> tuple[str, int] | None:
-    if len(label) > 40:  # a label is short; don't run script conversion over paragraphs
+@cache
+def chrome_labels() -> frozenset[str]:
+    return frozenset(squash(w) for w in word_set("chrome_labels"))
+
+
+def known(text: str) -> Label | None:
+    """``text`` is, as a whole, a label labels.yaml knows (a colon after it is allowed)."""
+    if len(text) > _MAX_LABEL_CHARS:
         return None
-    return synonyms().get(squash(label))
+    found = synonyms().get(squash(text))
+    return Label(as_found(text), found[0], found[1]) if found else None
+
+
+def shaped(text: str) -> bool:
+    """``text`` looks like a label: a few hanzi (主题(二), 体裁, 分类词), any colon at the end."""
+    if len(text) > _MAX_LABEL_CHARS or _INNER_COLON.search(text):
+        return False
+    return bool(_LABEL_SHAPE.match(squash(text)))
+
+
+def colon_label(text: str) -> Label | None:
+    """``text`` is a label followed by a colon and nothing else (组配分类：, 索  引  号: )."""
+    if len(text) > _MAX_LABEL_CHARS or not _COLON_END.search(text):
+        return None
+    return known(text) or (Label(as_found(text), None, 99) if shaped(text) else None)
+
+
+def unknown(text: str) -> Label:
+    """A label cell labels.yaml doesn't know, kept for ``metadata_raw``."""
+    return Label(as_found(text), None, 99)

@@ -1,243 +1,169 @@
-"""Finding the 政府信息公开 metadata block on a page nobody configured.
+"""The 政府信息公开 metadata of a page nobody configured: which pairs are the document's metadata,
+and their canonical values.
 
-Portals mark the block up in many ways — label and value cells (several pairs a row), label and
-value in one cell (``<b>索引号：</b>…``), ``dl/dt/dd``, ``<font>``/``div`` pairs, ``ul/li``,
-``p > strong``, plain ``标签：值`` lines — so the page is read as a stream of text nodes in
-document order. A node that is a known label (labels.yaml, padding and colons ignored) or a short
-``xxx：`` starts a pair; the value is what follows up to the next label, within one row. The block
-is the smallest element holding the most distinct canonical keys.
+Pairs come from ``pairs.find_pairs``. The block is the element holding the most distinct
+canonical keys that is still *compact* — mostly made of its pairs' text — so that a page whose
+pairs are spread (a table at the top, a 发布时间 line under the title, a footer) never has its
+``<body>`` taken for the block and cut. Outside the block, a short line of pairs outside the body
+and the page furniture (发布时间：2020-02-20 11:42 under the title, as on the Jiangxi portal) is
+metadata too.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 
-from lxml import html
+from lxml import etree
 
+from crawler.extraction.chrome import in_furniture
 from crawler.extraction.dates import parse_date
-from crawler.extraction.labels import DATE_KEYS, canonical_key, squash, synonyms
-from crawler.extraction.text import clean_line
+from crawler.extraction.labels import DATE_KEYS, squash
+from crawler.extraction.pairs import Pair, TextRef, find_pairs
+from crawler.extraction.tree import BLOCK_TAGS, ancestors_or_self, drop, inside, tag
+from crawler.extraction.vocabulary import word_set
 
-ROW_TAGS = frozenset({"tr", "li", "p", "dd", "dt", "div", "h1", "h2", "h3", "h4", "h5", "h6",
-                      "section", "article", "dl", "ul", "ol", "table", "body"})
-PLACEHOLDERS = frozenset({"", "—", "——", "— —", "-", "--", "- -", "无", "暂无", "/", "／", "空",
-                          "null", "none", "n/a", "…"})
-STATUS_WORDS = re.compile(r"^(现行)?(有效|失效|废止|已失效|已废止|部分失效|部分有效|修订|已修订)$")
-_UNKNOWN_LABEL = re.compile(r"^[\u4e00-\u9fff()（）]{2,8}[:：]$")
-_MAX_VALUE = 600
-
-
-@dataclass(frozen=True)
-class _Node:
-    text: str
-    row: html.HtmlElement  # nearest row-like ancestor
-    owner: html.HtmlElement  # element whose .text or parent whose .tail this is
-
-
-@dataclass(frozen=True)
-class Pair:
-    label: str
-    value: str
-    key: str | None
-    priority: int
-    element: html.HtmlElement  # where the label was found
+_WS = re.compile(r"\s+")
+_COMPACT_RATIO = 1.6    # the block's text may be this much longer than its pairs' text…
+_COMPACT_SLACK = 60     # …plus this many characters (a 附件 link, a QR code caption)
+_MAX_INFO_VALUE = 80
+_MIN_LOOSE_KEYS = 3     # plain lines sharing an element with other text: metadata if this many
+# Keys an info line outside a block may state when the page has no body container to tell the
+# document's text from the page around it (a body line "发布单位：…" stays body text then).
+_INFO_KEYS = frozenset({"published", "created", "publisher", "index_no", "doc_no"})
 
 
 @dataclass(frozen=True)
 class MetadataResult:
     metadata: dict[str, str | None]
     raw: dict[str, str]
-    block: html.HtmlElement | None  # the element to cut from the body
-    lines: tuple[html.HtmlElement, ...]  # info lines outside the block (发布时间：…)
+    block: etree._Element | None            # the compact element to cut from the body
+    lines: tuple[TextRef, ...]              # text of metadata lines outside it, also cut
+
+    def cut(self) -> None:
+        """Remove the metadata from the page, so that the body never repeats it."""
+        if self.block is not None:
+            drop(self.block)
+        for element, is_tail in self.lines:
+            if is_tail:
+                element.tail = None
+            else:
+                element.text = None
+            if not is_tail and len(element) == 0 and element.getparent() is not None \
+                    and tag(element) not in BLOCK_TAGS:
+                drop(element)  # the emptied <b>/<span> of the label
 
 
-@cache
-def _inline_pattern() -> re.Pattern[str]:
-    """Known labels followed by a colon, with any padding between their characters."""
-    gap = r"[\s\u00a0\u2002\u2003\u3000]*"
-    labels = sorted(synonyms(), key=len, reverse=True)
-    parts = [gap.join(re.escape(ch) for ch in label) for label in labels]
-    # Traditional-script pages: labels are compared in simplified script, so match any CJK
-    # characters of the right length too and check them with canonical_key() afterwards.
-    return re.compile(rf"(?:{'|'.join(parts)}|[\u4e00-\u9fff()（）]{{2,8}}){gap}[:：]")
+def _size(text: str) -> int:
+    return len(_WS.sub("", text))
 
 
-def _row_of(element: html.HtmlElement) -> html.HtmlElement:
-    node = element
-    while node is not None and (not isinstance(node.tag, str) or node.tag not in ROW_TAGS):
-        node = node.getparent()
-    return node if node is not None else element
+def _pair_size(pair: Pair) -> int:
+    return _size(pair.label.text) + _size(pair.value)
 
 
-def _text_nodes(root: html.HtmlElement) -> Iterator[_Node]:
-    """Text nodes in document order: an element's text, then each child's subtree and tail."""
-    stack: list[tuple[html.HtmlElement, bool]] = [(root, False)]
-    while stack:
-        element, tail_only = stack.pop()
-        if tail_only:
-            parent = element.getparent()
-            if element.tail and element.tail.strip() and parent is not None:
-                yield _Node(element.tail, _row_of(parent), parent)
-            continue
-        if isinstance(element.tag, str) and element.text and element.text.strip():
-            yield _Node(element.text, _row_of(element), element)
-        for child in reversed(element):
-            stack.append((child, True))
-            if isinstance(child.tag, str):
-                stack.append((child, False))
+def choose_block(pairs: list[Pair], region: etree._Element | None,
+                 ) -> tuple[etree._Element | None, bool]:
+    """The element holding the most distinct canonical keys (at least two), and whether it is
+    compact. A compact element is cut whole; a loose one (plain lines in a ``<div>`` that also
+    holds the body) only gives its pairs, whose lines are cut one by one."""
+    keys: dict[etree._Element, set[str]] = {}
+    covered: dict[etree._Element, int] = {}
+    depth: dict[etree._Element, int] = {}
+    for pair in pairs:
+        chain = list(ancestors_or_self(pair.element))
+        for n, element in enumerate(chain):
+            covered[element] = covered.get(element, 0) + _pair_size(pair)
+            depth[element] = len(chain) - n
+            if pair.label.key:
+                keys.setdefault(element, set()).add(pair.label.key)
+    loose: etree._Element | None = None
+    rejected: set[etree._Element] = set()
+    for count in sorted({len(k) for k in keys.values()}, reverse=True):
+        if count < 2:
+            break
+        level = sorted((e for e, k in keys.items() if len(k) == count),
+                       key=lambda e: depth[e], reverse=True)
+        for element in level:
+            if any(a in rejected for a in ancestors_or_self(element)):
+                continue
+            rejected.add(element)
+            if region is not None and inside(region, element):
+                continue
+            if _size(element.text_content()) <= covered[element] * _COMPACT_RATIO \
+                    + _COMPACT_SLACK:
+                return element, True
+            if loose is None and count >= _MIN_LOOSE_KEYS and all(
+                    p.line for p in pairs if inside(p.element, element)):
+                loose = element
+    return loose, False
 
 
-def _label_only(text: str) -> tuple[str, int] | None:
-    return canonical_key(text) if len(text) <= 24 else None
-
-
-def _is_unknown_label(text: str) -> bool:
-    """A short ``xxx：`` cell: a label this table doesn't know (组配分类, 体裁…), kept raw."""
-    return len(text) <= 12 and text.endswith((":", "：")) and bool(
-        _UNKNOWN_LABEL.match(squash(text) + "："))
-
-
-def _split_inline(text: str) -> list[tuple[str, str]] | None:
-    """``索引号：X 发布机构：Y`` → [(索引号, X), (发布机构, Y)]; None when the text holds no
-    known label followed by a colon."""
-    matches = [m for m in _inline_pattern().finditer(text)
-               if canonical_key(m.group(0)) or _UNKNOWN_LABEL.match(squash(m.group(0)) + "：")]
-    if not matches or not any(canonical_key(m.group(0)) for m in matches):
-        return None
-    if text[:matches[0].start()].strip():
-        return None  # the label must open the text: "根据发布日期：" mid-sentence is prose
-    pairs = []
-    for i, m in enumerate(matches):
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        pairs.append((m.group(0), text[m.end():end]))
-    return pairs
-
-
-def find_pairs(root: html.HtmlElement) -> list[Pair]:
-    nodes = list(_text_nodes(root))
-    pairs: list[Pair] = []
-    i = 0
-    while i < len(nodes):
-        node = nodes[i]
-        text = node.text.strip()
-        inline = _split_inline(text) if len(text) < 400 else None
-        label_only = None if inline else _label_only(text)
-        unknown = not inline and not label_only and _is_unknown_label(text)
-        if not inline and not label_only and not unknown:
-            i += 1
-            continue
-        if inline:
-            *complete, (last_label, last_value) = inline
-            for label, value in complete:
-                pairs.append(_pair(label, value, node.owner))
-            label, value_parts = last_label, [last_value]
-        else:
-            label, value_parts = text, []
-        # The value continues over the following text nodes of one row, up to the next label.
-        j = i + 1
-        value_row = node.row if value_parts and value_parts[0].strip() else None
-        while j < len(nodes) and sum(len(v) for v in value_parts) < _MAX_VALUE:
-            following = nodes[j]
-            ftext = following.text.strip()
-            if _label_only(ftext) or _is_unknown_label(ftext) or (
-                    len(ftext) < 400 and _split_inline(ftext)):
-                break
-            if value_row is None:
-                value_row = following.row
-            elif following.row is not value_row:
-                break
-            value_parts.append(following.text)
-            j += 1
-        pairs.append(_pair(label, " ".join(value_parts), node.owner))
-        i = j
-    return pairs
-
-
-def _pair(label: str, value: str, element: html.HtmlElement) -> Pair:
-    # Padding inside a label (索  引  号, 文\u3000\u3000号) is layout, not part of the label.
-    label = re.sub(r"[\s\u00a0\u2002\u2003\u3000]+", "", clean_line(label)).rstrip(":：")
-    found = canonical_key(label)
-    key, priority = found if found else (None, 99)
-    return Pair(label, clean_line(value), key, priority, element)
-
-
-def _depth(element: html.HtmlElement) -> int:
-    depth = 0
-    while element.getparent() is not None:
-        element = element.getparent()
-        depth += 1
-    return depth
-
-
-def _choose_block(pairs: list[Pair]) -> html.HtmlElement | None:
-    keyed = [p for p in pairs if p.key]
-    scores: dict[html.HtmlElement, set[str]] = {}
-    for pair in keyed:
-        element = pair.element
-        while element is not None:
-            scores.setdefault(element, set()).add(pair.key or "")
-            element = element.getparent()
-    if not scores:
-        return None
-    best = max(len(keys) for keys in scores.values())
-    if best < 2:
-        return None
-    candidates = [e for e, keys in scores.items() if len(keys) == best]
-    return max(candidates, key=_depth)
-
-
-def _inside(element: html.HtmlElement, block: html.HtmlElement) -> bool:
-    while element is not None:
-        if element is block:
-            return True
-        element = element.getparent()
-    return False
+def _info_line(pair: Pair, region: etree._Element | None) -> bool:
+    """A pair outside the block that is still metadata: a short line outside the body and the
+    page furniture, made mostly of pairs."""
+    if len(pair.value) > _MAX_INFO_VALUE or in_furniture(pair.element):
+        return False
+    if region is None:
+        return pair.label.key in _INFO_KEYS
+    return not inside(pair.element, region)
 
 
 def canonical_value(key: str, value: str) -> str | None:
-    if value.strip().lower() in PLACEHOLDERS or squash(value) in PLACEHOLDERS:
+    if value.strip().lower() in word_set("placeholders") \
+            or squash(value) in word_set("placeholders"):
         return None
     if key in DATE_KEYS:
         return parse_date(value)
     return value
 
 
-def extract_metadata(root: html.HtmlElement,
-                     scope: html.HtmlElement | None = None) -> MetadataResult:
-    """Metadata of the page (``scope``: a configured metadata_selector's element)."""
-    pairs = find_pairs(scope if scope is not None else root)
-    block = scope if scope is not None else _choose_block(pairs)
-    chosen: list[Pair] = []
-    lines: list[html.HtmlElement] = []
-    for pair in pairs:
-        if block is not None and _inside(pair.element, block):
-            chosen.append(pair)
-        elif pair.key in ("published", "created", "publisher", "index_no", "doc_no") \
-                and len(pair.value) <= 60:
-            # An info line outside the block (发布时间：2020-02-20 11:42) still states metadata.
-            chosen.append(pair)
-            lines.append(pair.element)
-    raw: dict[str, str] = {}
+def _canonical(chosen: list[Pair]) -> dict[str, str | None]:
     metadata: dict[str, str | None] = {}
     ranks: dict[str, int] = {}
+    status_words = {squash(w) for w in word_set("status_words")}
     for pair in chosen:
-        label = pair.label
-        n = 2
-        while label in raw:
-            label = f"{pair.label} ({n})"
-            n += 1
-        raw[label] = pair.value
-        if pair.key is None:
+        key = pair.label.key
+        if key is None:
             continue
-        key, value = pair.key, canonical_value(pair.key, pair.value)
-        if key == "abolished" and value is None and STATUS_WORDS.match(squash(pair.value)):
+        value = canonical_value(key, pair.value)
+        if key == "abolished" and value is None and squash(pair.value) in status_words:
             # 常州: "废止日期：有效" states validity under the abolition label.
             key, value = "status", pair.value
-        if key not in metadata or (metadata[key] is None and value is not None) or (
-                value is not None and pair.priority < ranks.get(key, 99)):
+        rank = pair.label.priority if value is not None else 99
+        if key not in metadata or rank < ranks[key]:
             metadata[key] = value
-            ranks[key] = pair.priority if value is not None else 99
-    return MetadataResult(metadata, raw, block, tuple(lines))
+            ranks[key] = rank
+    return metadata
+
+
+def _raw(chosen: list[Pair]) -> dict[str, str]:
+    raw: dict[str, str] = {}
+    for pair in chosen:
+        label, n = pair.label.text, 2
+        while label in raw:
+            label = f"{pair.label.text} ({n})"
+            n += 1
+        raw[label] = pair.value
+    return raw
+
+
+def extract_metadata(root: etree._Element, *, scope: etree._Element | None = None,
+                     region: etree._Element | None = None) -> MetadataResult:
+    """The page's metadata. ``scope``: a configured metadata_selector's element (then it is the
+    block); ``region``: the body's container if known (pairs inside it are body text)."""
+    pairs = find_pairs(scope if scope is not None else root)
+    if scope is not None:
+        block, compact = scope, True
+    else:
+        block, compact = choose_block(pairs, region)
+    in_block = [p for p in pairs if block is not None and inside(p.element, block)]
+    taken = set(in_block)
+    outside = [p for p in pairs if p not in taken and _info_line(p, region)]
+    # A line's unknown labels (来源：… next to 日期：…) come along with its known ones.
+    stating = {p.line for p in outside if p.label.key and p.line}
+    lines = [p for p in outside if p.line in stating]
+    chosen = sorted(in_block + lines, key=lambda p: p.order)
+    cut_lines = lines if compact else chosen
+    refs = tuple(dict.fromkeys(ref for p in cut_lines for ref in p.line))
+    return MetadataResult(_canonical(chosen), _raw(chosen), block if compact else None, refs)

@@ -1,0 +1,101 @@
+"""The document's title: 信息名称 (a labelled title in the metadata) over the page's heading over
+``<meta name="ArticleTitle">`` over ``<title>`` minus the site name.
+
+A heading is only a title when it is not the portal's: the Wanzai page has ``<h1>万载县人民政府-``
+(the site name) and ``<h1>统计局`` (the department) before the document's ``<h1>``; the Shanxi
+page's first ``<h1>`` is a logo link. Headings that agree with ``<title>`` or ArticleTitle win;
+templates that mark the title with a class (Hanweb ``p.sp_title``) count as headings.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from crawler.extraction.chrome import in_furniture
+from crawler.extraction.text import clean_line, normalize
+from crawler.extraction.tree import BLOCK_TAGS, ancestors_or_self, tag
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "ucaptitle"})
+_TITLE_CLASS = re.compile(r"title|biaoti", re.I)
+_HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:hide|hidden|sr-only|visually-hidden|none)(?:$|\s)", re.I)
+# Separators between the parts of a <title>: _ | ｜ — -- and a hyphen with a space on one side,
+# or a bare hyphen between two hanzi (政府工作报告-无锡日报); not the hyphen of 2021-2025.
+_SEPARATORS = re.compile(
+    r"\s*(?:[_|｜]+|--+|—+|\s-|-\s|(?<=[\u4e00-\u9fff])-(?=[\u4e00-\u9fff]))\s*")
+_MIN_HEADING = 4
+_MIN_TITLE_PART = 6
+_MAX_EXTRA = 12
+_MAX_HEADING = 200
+
+
+def _heading_text(element: etree._Element) -> str:
+    return clean_line(element.text_content())
+
+
+def _is_candidate(element: etree._Element, site_names: list[str]) -> bool:
+    text = _heading_text(element)
+    if not _MIN_HEADING <= len(text) <= _MAX_HEADING:
+        return False
+    for node in ancestors_or_self(element):
+        if tag(node) == "a" or _HIDDEN_CLASS.search(node.get("class") or ""):
+            return False  # a logo link, or text for screen readers
+    if in_furniture(element):
+        return False
+    squashed = normalize(text).strip("-")
+    return not any(squashed and (squashed in name or name in squashed) and len(name) >= 2
+                   and abs(len(squashed) - len(name)) <= 2 for name in site_names)
+
+
+def _headings(root: etree._Element) -> list[etree._Element]:
+    body = root.find(".//body")
+    found = []
+    for element in (body if body is not None else root).iter():
+        name = tag(element)
+        if name in _HEADINGS or (name in ("p", "div", "td", "span", "strong") and _TITLE_CLASS
+                                 .search(f"{element.get('class', '')} {element.get('id', '')}")
+                                 and not any(tag(d) in BLOCK_TAGS and tag(d) != "br"
+                                             for d in element.iterdescendants())):
+            found.append(element)
+    return found
+
+
+def title_parts(page_title: str, site_names: list[str]) -> list[str]:
+    """``<title>`` split at its separators, the parts naming the site or column removed."""
+    parts = [p for p in _SEPARATORS.split(page_title) if p.strip()]
+    kept = [p for p in parts if normalize(p) not in site_names]
+    return kept or parts
+
+
+def _agrees(text: str, references: list[str]) -> bool:
+    """The heading is (part of) the reference, or the reference with a few characters more
+    (a 【】 mark, a date); never a container that merely holds the title and more."""
+    return any(text in ref or (ref in text and len(ref) >= _MIN_HEADING
+                               and len(text) <= len(ref) + _MAX_EXTRA) for ref in references)
+
+
+def choose_title(root: etree._Element, *, labelled: str | None, article_title: str | None,
+                 site_names: list[str]) -> str | None:
+    """The title. ``site_names``: the site's and column's names (SiteName, ColumnName)."""
+    if labelled:
+        return labelled
+    names = [normalize(n) for n in site_names if n]
+    title_el = root.find(".//title")
+    page_title = clean_line(title_el.text_content()) if title_el is not None else ""
+    parts = title_parts(page_title, names) if page_title else []
+    from_title = max(parts, key=len).strip() if parts and normalize(max(parts, key=len)) \
+        not in names else ""
+    references = [normalize(t) for t in (page_title if from_title else "", article_title) if t]
+    candidates = [e for e in _headings(root) if _is_candidate(e, names)]
+    agreeing = [e for e in candidates if _agrees(normalize(_heading_text(e)), references)]
+    if agreeing:
+        # The longest: a column name (政策文件) is in <title> too, before the document's title.
+        return _heading_text(max(agreeing, key=lambda e: len(_heading_text(e))))
+    # Nothing agrees: the CMS's own field, then a real-looking <title>, then the first <h1>.
+    if article_title:
+        return article_title
+    first_h1 = next((e for e in candidates if tag(e) in ("h1", "ucaptitle")), None)
+    if len(from_title) >= _MIN_TITLE_PART or (from_title and first_h1 is None):
+        return from_title
+    return _heading_text(first_h1) if first_h1 is not None else (from_title or None)
