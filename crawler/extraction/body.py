@@ -149,6 +149,50 @@ def _text_blocks_to_paragraphs(root: etree._Element) -> None:
             element.tag = "p"
 
 
+def _loose_text(element: etree._Element) -> bool:
+    return bool((element.text and element.text.strip())
+                or any(c.tail and c.tail.strip() for c in element))
+
+
+def _wrap_loose_text(parent: etree._Element) -> None:
+    """Text lying directly in a container, lines separated by ``<br>`` (``#zoom`` on many
+    portals has no ``<p>`` at all), as one ``<p>`` per line: trafilatura drops a container's
+    leading text when the rest of it is paragraphs."""
+    nodes: list[etree._Element | str] = []
+    if parent.text:
+        nodes.append(parent.text)
+    for child in parent:
+        nodes.append(child)
+        if child.tail:
+            nodes.append(child.tail)
+    for child in list(parent):
+        parent.remove(child)
+    parent.text = None
+    current: etree._Element | None = None
+    for node in nodes:
+        if isinstance(node, str):
+            if not node.strip() and current is None:
+                continue
+            if current is None:
+                current = etree.SubElement(parent, "p")
+            if len(current):
+                current[-1].tail = (current[-1].tail or "") + node
+            else:
+                current.text = (current.text or "") + node
+            continue
+        node.tail = None
+        name = tag(node)
+        if name == "br":
+            current = None
+        elif name in BLOCK_TAGS:
+            parent.append(node)
+            current = None
+        else:
+            if current is None:
+                current = etree.SubElement(parent, "p")
+            current.append(node)
+
+
 def prepare_region(element: etree._Element) -> etree._Element:
     """A standalone ``<html><body><article>`` tree holding the region, reshaped for
     trafilatura (see the module docstring)."""
@@ -158,6 +202,9 @@ def prepare_region(element: etree._Element) -> etree._Element:
     etree.strip_tags(region, "a")
     _flatten_layout_tables(region)
     _text_blocks_to_paragraphs(region)
+    for container in [region, *region.iter("div", "td", "section", "center")]:
+        if _loose_text(container) and (container is region or _has_blocks(container)):
+            _wrap_loose_text(container)
     page = html.Element("html")
     body = etree.SubElement(page, "body")
     article = etree.SubElement(body, "article")

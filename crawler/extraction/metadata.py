@@ -99,14 +99,25 @@ def choose_block(pairs: list[Pair], region: etree._Element | None,
     return loose, False
 
 
+def _byline(pair: Pair) -> bool:
+    return squash(pair.label.text) in {squash(w) for w in word_set("byline_labels")}
+
+
 def _info_line(pair: Pair, region: etree._Element | None) -> bool:
     """A pair outside the block that is still metadata: a short line outside the body and the
-    page furniture, made mostly of pairs."""
+    page furniture."""
     if len(pair.value) > _MAX_INFO_VALUE or in_furniture(pair.element):
         return False
     if region is None:
-        return pair.label.key in _INFO_KEYS
+        return pair.label.key in _INFO_KEYS or (_byline(pair) and _compact_line(pair))
     return not inside(pair.element, region)
+
+
+def _compact_line(pair: Pair) -> bool:
+    """The pair's element holds its line and little else (div.article-source)."""
+    text = _size(pair.element.text_content())
+    return text <= _size("".join(
+        (r[0].tail if r[1] else r[0].text) or "" for r in pair.line)) + _COMPACT_SLACK // 4
 
 
 def canonical_value(key: str, value: str) -> str | None:
@@ -161,7 +172,7 @@ def extract_metadata(root: etree._Element, *, scope: etree._Element | None = Non
     taken = set(in_block)
     outside = [p for p in pairs if p not in taken and _info_line(p, region)]
     # A line's unknown labels (来源：… next to 日期：…) come along with its known ones.
-    stating = {p.line for p in outside if p.label.key and p.line}
+    stating = {p.line for p in outside if (p.label.key or _byline(p)) and p.line}
     lines = [p for p in outside if p.line in stating]
     chosen = sorted(in_block + lines, key=lambda p: p.order)
     cut_lines = lines if compact else chosen

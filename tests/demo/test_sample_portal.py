@@ -42,28 +42,6 @@ HOST = "127.0.0.1"
 
 # Failures of the generic crawler on the sample portal's (real-world) markup: each reason says
 # which markup, what came out and what was expected. Each marks one assertion on one site.
-DEBRIS_LABELS = (
-    "labels carrying converter debris (發(fā)布機構(gòu), 內(nèi)容概述, as in seed 000) are not "
-    "recognised: squash() does not remove the pinyin, so the pair is lost and its text is glued "
-    "onto the previous value (doc_no = '— — 發布機構 無錫市發展和改革委員會')")
-LABEL_CELL_WITHOUT_COLON = (
-    "a label cell without a colon that labels.yaml does not know (附件下載, as in seed 000's "
-    "'效力狀況 | 有效 | 附件下載 | — —') does not end the previous value: status = "
-    "'有效 附件下載 <attachment name>.pdf'")
-FOOTER_SWALLOWS_BODY = (
-    "the footer's '主辦單位：…' is read as a publisher pair; as the table's own 發布機構 label is "
-    "not recognised (debris), the smallest element holding the most keys is <body>, which is cut "
-    "from the page as 'the metadata block': text = the <title> only")
-FOOTER_AS_PUBLISHER = (
-    "no metadata table on the page: the footer's '主办单位：无锡日报社' (the site's sponsor) is "
-    "taken as the article's publisher")
-HYPHEN_TITLE = (
-    "no h1/h2 and no ArticleTitle meta: the <title> '政府工作报告-无锡日报' is not split at a bare "
-    "'-', so the site name stays in the title")
-LAYOUT_TABLE_BODY = (
-    "table-laid-out e-paper page with the body in div#ozoom > <founder-content> (no CMS "
-    "container rule): trafilatura returns the layout table's cells too — '| 返回版面', 'PDF版', "
-    "the title and the '来源：… 日期：… 版次：…' line, with '|' separators")
 NEXT_EDITION = (
     "e-paper 版面 pages link the next page with '下一版' (not in NEXT_TEXT): only the first "
     "版面's articles are found")
@@ -430,7 +408,7 @@ def _extractions(site: str) -> list[tuple[SampleDocument, Extraction]]:
     return [(doc, extracted(0, doc.path)) for doc in site_documents(site)]
 
 
-@pytest.mark.parametrize("site", _params({"wxrb": HYPHEN_TITLE}))
+@pytest.mark.parametrize("site", SITES)
 def test_extracts_title(site: str) -> None:
     wrong = [(d.number, x.title) for d, x in _extractions(site) if not same(x.title, d.title)]
     assert wrong == []
@@ -442,19 +420,19 @@ def test_extracts_index_number(site: str) -> None:
         assert x.metadata.get("index_no") == doc.index_no, doc.path
 
 
-@pytest.mark.parametrize("site", _params({"wxrb": FOOTER_AS_PUBLISHER}))
+@pytest.mark.parametrize("site", SITES)
 def test_extracts_publisher(site: str) -> None:
     for doc, x in _extractions(site):
         assert same(x.metadata.get("publisher"), doc.publisher), (doc.path, x.metadata)
 
 
-@pytest.mark.parametrize("site", _params({"wuxi-fgw": LABEL_CELL_WITHOUT_COLON}))
+@pytest.mark.parametrize("site", SITES)
 def test_extracts_status(site: str) -> None:
     for doc, x in _extractions(site):
         assert same(x.metadata.get("status"), doc.status), (doc.path, x.metadata)
 
 
-@pytest.mark.parametrize("site", _params({"wuxi-fgw": DEBRIS_LABELS}))
+@pytest.mark.parametrize("site", SITES)
 def test_extracts_document_number(site: str) -> None:
     for doc, x in _extractions(site):
         assert same(x.metadata.get("doc_no"), doc.doc_no), (doc.path, x.metadata)
@@ -492,8 +470,7 @@ def _expected_text(doc: SampleDocument) -> str:
     return "\n".join(paragraphs)
 
 
-@pytest.mark.parametrize("site", _params({"wuxi-fgw": FOOTER_SWALLOWS_BODY,
-                                          "wxrb": LAYOUT_TABLE_BODY}))
+@pytest.mark.parametrize("site", SITES)
 def test_body_is_exactly_the_document_text(site: str) -> None:
     wrong = [doc.path for doc, x in _extractions(site) if not same(x.text, _expected_text(doc))]
     assert wrong == []
@@ -572,7 +549,7 @@ def _content(x: Extraction) -> dict[str, Any]:
             "attachments": [a.url.split("/", 3)[3] for a in x.attachments]}
 
 
-@pytest.mark.parametrize("site", _params({"wuxi-fgw": FOOTER_SWALLOWS_BODY}))
+@pytest.mark.parametrize("site", SITES)
 def test_revision_1_extraction_sees_exactly_the_described_changes(site: str) -> None:
     changes = revision_changes(DEFAULT_SAMPLES)
     changed = []
