@@ -249,18 +249,26 @@ def _lines(root: etree._Element, skip: set[etree._Element]) -> Iterator[_Line]:
         yield current
 
 
+def _whole_inline(ref: TextRef) -> bool:
+    """The token is all the text of an inline element (``<span>来源：示例日报</span>``): a value
+    that starts in it ends with it, not in the next span (the date beside the source)."""
+    owner, is_tail = ref
+    return not is_tail and len(owner) == 0 and tag(owner) not in BLOCK_TAGS
+
+
 def _segments(line: _Line) -> list[tuple[Label | None, str]]:
     """The line as (label, value) segments; the first has no label when the line doesn't open
     with one."""
     segments: list[tuple[Label | None, str]] = []
+    closed = False
 
     def extend_value(text: str) -> None:
-        if segments:
+        if segments and not closed:
             segments[-1] = (segments[-1][0], segments[-1][1] + text)
         elif text.strip():
             segments.append((None, text))
 
-    for token in line.tokens:
+    for token, ref in zip(line.tokens, line.refs, strict=True):
         text = remove_debris(token)
         stripped = text.strip()
         if not stripped:
@@ -269,18 +277,20 @@ def _segments(line: _Line) -> list[tuple[Label | None, str]]:
         label = _label_cell(stripped) if len(stripped) <= 24 else None
         if label is not None:
             segments.append((label, ""))
+            closed = False
             continue
         if len(stripped) > _MAX_INLINE:
             extend_value(text)
             continue
         inline = split_inline(stripped)
         lead = ""
-        if inline is None and segments and segments[-1][0] is not None:
+        if inline is None and segments and segments[-1][0] is not None and not closed:
             # A label earlier on the line: the value may hold more labels after a separator.
             lead, inline = _split_after_value(stripped)
         if inline:
             extend_value(lead)
             segments.extend(inline)
+            closed = _whole_inline(ref)
         else:
             extend_value(text)
     return segments

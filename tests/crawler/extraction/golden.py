@@ -86,6 +86,24 @@ def render_seed(case: SeedCase) -> tuple[bytes, str]:
     return html.encode(encoding["codec"]), encoding["header"]
 
 
+@dataclass(frozen=True)
+class PageCase:
+    case: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return str(self.case["id"])
+
+    def serve(self) -> tuple[bytes, str | None]:
+        """The page's bytes as served, and its Content-Type header."""
+        text = (GOLDEN / "pages" / self.case["page"]).read_text(encoding="utf-8")
+        return text.encode(self.case.get("serve_as", "utf-8")), self.case.get("content_type")
+
+
+def page_cases() -> list[PageCase]:
+    return [PageCase(c) for c in load("pages.yaml")["cases"]]
+
+
 # ----------------------------------------------------------------------------- expectations
 
 
@@ -95,8 +113,9 @@ def check(x: Extraction, expect: dict[str, Any], *, body: str | None = None,
 
     Keys of ``expect``: title, published, metadata (canonical values; {} means none at all),
     metadata_raw, attachments ([name, url] pairs), must_contain, must_not_contain (compared in
-    normalised form), body_starts/body_ends (same), warnings_contain; ``body``: the exact body
-    expected, compared in normalised form; ``chrome``: more must_not_contain."""
+    normalised form), body_starts/body_ends (same), lines_contain (exact lines of the text, tabs
+    between table cells), warnings_contain; ``body``: the exact body expected, compared in
+    normalised form; ``chrome``: more must_not_contain."""
     wrong: list[str] = []
 
     def same(what: str, found: Any, wanted: Any) -> None:
@@ -133,6 +152,10 @@ def check(x: Extraction, expect: dict[str, Any], *, body: str | None = None,
         wrong.append(f"body starts {text[:40]!r}, expected {expect['body_starts']!r}")
     if "body_ends" in expect and not text.endswith(normalize(expect["body_ends"])):
         wrong.append(f"body ends {text[-40:]!r}, expected {expect['body_ends']!r}")
+    lines = x.text.split("\n")
+    for line in expect.get("lines_contain") or []:
+        if line not in lines:
+            wrong.append(f"no line {line!r}")
     for needle in expect.get("warnings_contain") or []:
         if not any(needle in w for w in x.warnings):
             wrong.append(f"no warning with {needle!r} in {x.warnings!r}")
