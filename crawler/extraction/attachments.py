@@ -14,6 +14,7 @@ from crawler.extraction.vocabulary import word_set
 EXTENSIONS = ("pdf", "doc", "docx", "wps", "ofd", "xls", "xlsx", "et", "ppt", "pptx", "zip",
               "rar", "7z", "txt", "csv", "tif", "tiff")
 _EXT = re.compile(rf"\.({'|'.join(EXTENSIONS)})(?:$|[?#&;])", re.I)
+_MENTIONS_EXTENSION = re.compile(rf"\.(?:{'|'.join(EXTENSIONS)})\b", re.I)
 _EXT_IN_QUERY = re.compile(rf"[=/]([^=&/]+\.({'|'.join(EXTENSIONS)}))(?:$|&)", re.I)
 
 
@@ -54,7 +55,8 @@ def find_attachments(root: html.HtmlElement, base_url: str) -> list[tuple[str, s
     found: list[tuple[str, str]] = []
     for link in root.iter("a"):
         href = (link.get("href") or "").strip()
-        if not href or href.startswith(("javascript:", "mailto:", "#")):
+        if not href or href.startswith(("javascript:", "mailto:", "#")) \
+                or not _MENTIONS_EXTENSION.search(href):
             continue
         url = urljoin(base, href)
         if urlsplit(url).scheme not in ("http", "https"):

@@ -28,7 +28,7 @@ import trafilatura
 from lxml import etree, html
 from trafilatura.settings import use_config
 
-from crawler.extraction.chrome import is_chrome_line, is_footer_line, strip_chrome
+from crawler.extraction.chrome import drop_chrome_lines, is_footer_line, strip_chrome
 from crawler.extraction.region import Region
 from crawler.extraction.text import clean_text, collapse, normalize
 from crawler.extraction.tree import BLOCK_TAGS, tag
@@ -44,7 +44,6 @@ _LAYOUT_PARTS = frozenset({"table", "tbody", "thead", "tfoot", "tr", "td", "th"}
 _TEXT_BLOCKS = frozenset({"div", "center", "section"})
 # Below this share of the region's text, trafilatura's result lost content and is not used.
 _MIN_COVERAGE = 0.85
-_WS = re.compile(r"\s+")
 
 
 def _trafilatura_config() -> ConfigParser:
@@ -125,8 +124,16 @@ def linearize(element: etree._Element) -> str:
     return re.sub(r"\n[ \t]*\t", "\n", text)
 
 
-def _has_blocks(element: etree._Element) -> bool:
-    return any(tag(d) in BLOCK_TAGS and tag(d) != "br" for d in element.iterdescendants())
+def _block_holders(root: etree._Element) -> set[etree._Element]:
+    """The elements with a block element (not ``<br>``) below them, in one pass up from each
+    block element."""
+    holders: set[etree._Element] = set()
+    for block in root.iter(*(BLOCK_TAGS - {"br"})):
+        for ancestor in block.iterancestors():
+            if ancestor in holders:
+                break
+            holders.add(ancestor)
+    return holders
 
 
 def _flatten_layout_tables(root: etree._Element) -> None:
@@ -143,9 +150,9 @@ def _flatten_layout_tables(root: etree._Element) -> None:
                     part.attrib.pop(attribute, None)
 
 
-def _text_blocks_to_paragraphs(root: etree._Element) -> None:
+def _text_blocks_to_paragraphs(root: etree._Element, holders: set[etree._Element]) -> None:
     for element in list(root.iter(*_TEXT_BLOCKS)):
-        if element is not root and not _has_blocks(element) and collapse(element.text_content()):
+        if element is not root and element not in holders and element.text_content().strip():
             element.tag = "p"
 
 
@@ -201,9 +208,10 @@ def prepare_region(element: etree._Element) -> etree._Element:
     strip_chrome(region)
     etree.strip_tags(region, "a")
     _flatten_layout_tables(region)
-    _text_blocks_to_paragraphs(region)
+    holders = _block_holders(region)
+    _text_blocks_to_paragraphs(region, holders)
     for container in [region, *region.iter("div", "td", "section", "center")]:
-        if _loose_text(container) and (container is region or _has_blocks(container)):
+        if (container is region or container in holders) and _loose_text(container):
             _wrap_loose_text(container)
     page = html.Element("html")
     body = etree.SubElement(page, "body")
@@ -215,13 +223,13 @@ def prepare_region(element: etree._Element) -> etree._Element:
 
 
 def _size(text: str) -> int:
-    return len(_WS.sub("", text))
+    return len("".join(text.split()))
 
 
 def _finish(text: str, title: str | None, *, trusted: bool) -> str:
     """Lines of chrome removed everywhere; footer lines from the end of a page read whole; a
     first line repeating the title removed (the title has its own field)."""
-    lines = [line for line in clean_text(text).split("\n") if not is_chrome_line(line)]
+    lines = drop_chrome_lines(clean_text(text))
     if not trusted:
         while lines and is_footer_line(lines[-1]):
             lines.pop()
@@ -234,14 +242,14 @@ def _finish(text: str, title: str | None, *, trusted: bool) -> str:
 
 def from_region(region: Region, *, title: str | None, url: str | None) -> Body:
     prepared = prepare_region(region.cut())
-    fallback = linearize(prepared)
+    held = _size("".join(prepared.itertext()))
     extracted = run_trafilatura(prepared, url)
     text = serialize(extracted) if extracted is not None else ""
-    if _size(text) >= _MIN_COVERAGE * _size(fallback) and _size(text):
+    if _size(text) >= _MIN_COVERAGE * held and _size(text):
         return Body(_finish(text, title, trusted=True), region.how)
     log.debug("trafilatura kept %d of %d characters of the %s region; reading it directly",
-              _size(text), _size(fallback), region.how)
-    return Body(_finish(fallback, title, trusted=True), region.how + "/fallback")
+              _size(text), held, region.how)
+    return Body(_finish(linearize(prepared), title, trusted=True), region.how + "/fallback")
 
 
 def from_page(root: etree._Element, *, title: str | None, url: str | None) -> Body:

@@ -12,7 +12,6 @@ import re
 
 from lxml import etree
 
-from crawler.extraction.text import to_simplified
 from crawler.extraction.tree import drop, tag
 from crawler.extraction.vocabulary import inline_pattern, line_pattern
 
@@ -35,13 +34,14 @@ _MAX_CHROME_ELEMENT_TEXT = 200
 _MAX_CHROME_LINE = 80
 
 
+_STYLED = etree.XPath("//*[@style or @hidden]")
+_MARKED = etree.XPath("//*[@class or @id] | //footer | //nav")
+
+
 def strip_invisible(root: etree._Element) -> None:
     """Remove scripts, styles, forms and elements hidden with CSS or ``hidden``."""
-    for element in list(root.iter(*DROP_TAGS)):
-        drop(element)
-    for element in list(root.iter()):
-        if not tag(element):
-            continue  # comments: their text is never read, their tails stay in place
+    etree.strip_elements(root, *DROP_TAGS, with_tail=False)
+    for element in _STYLED(root):
         style = element.get("style")
         if (style and HIDDEN_STYLE.search(style)) or element.get("hidden") is not None:
             drop(element)
@@ -53,9 +53,9 @@ def _marker(element: etree._Element) -> str:
 
 def strip_chrome(root: etree._Element) -> None:
     """Remove elements that are chrome by their tag, class or id and hold little text."""
-    for element in list(root.iter()):
+    for element in _MARKED(root):
         name = tag(element)
-        if not name or element.getparent() is None:
+        if element.getparent() is None:
             continue
         if name in FURNITURE_TAGS:
             drop(element)
@@ -79,20 +79,21 @@ def in_furniture(element: etree._Element) -> bool:
     return False
 
 
-def _simplified(line: str) -> str | None:
-    return to_simplified(line) if len(line) < _MAX_CHROME_LINE else None
-
-
 def is_chrome_line(line: str) -> bool:
     """A short line that is chrome wherever it stands (浏览次数：128, 【打印本页】【关闭窗口】)."""
-    simplified = _simplified(line)
-    if simplified is None:
+    if len(line) >= _MAX_CHROME_LINE:
         return False
-    return bool(line_pattern("chrome_lines").match(simplified)
-                or inline_pattern("chrome_inline").search(simplified))
+    return bool(line_pattern("chrome_lines").match(line)
+                or inline_pattern("chrome_inline").search(line))
+
+
+def drop_chrome_lines(text: str) -> list[str]:
+    """The lines of ``text`` that are not chrome."""
+    starts, anywhere = line_pattern("chrome_lines").match, inline_pattern("chrome_inline").search
+    return [line for line in text.split("\n") if len(line) >= _MAX_CHROME_LINE
+            or not (starts(line) or anywhere(line))]
 
 
 def is_footer_line(line: str) -> bool:
     """A short line of the page footer (版权所有, 主办单位：, ICP备…)."""
-    simplified = _simplified(line)
-    return simplified is not None and bool(line_pattern("footer_lines").match(simplified))
+    return len(line) < _MAX_CHROME_LINE and bool(line_pattern("footer_lines").match(line))

@@ -85,7 +85,7 @@ def _nearly(raw: bytes, encoding: str) -> str | None:
     except LookupError:
         return None
     bad = text.count("\ufffd")
-    wide = sum(1 for c in text if ord(c) > 127) or 1
+    wide = len(text) - len(text.encode("ascii", "ignore")) or 1
     return text if bad <= _MAX_BAD and bad / wide <= _MAX_BAD_SHARE else None
 
 

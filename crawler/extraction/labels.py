@@ -48,8 +48,11 @@ class Label:
 @lru_cache(maxsize=65536)
 def squash(label: str) -> str:
     """A label as compared: no debris, padding or colons, simplified, ASCII parentheses."""
-    squashed = _PAD_OR_COLON.sub("", remove_debris(label))
-    return to_simplified(squashed).replace("（", "(").replace("）", ")")
+    return to_simplified(_unpadded(label)).replace("（", "(").replace("）", ")")
+
+
+def _unpadded(label: str) -> str:
+    return _PAD_OR_COLON.sub("", remove_debris(label))
 
 
 def as_found(label: str) -> str:
@@ -71,6 +74,22 @@ def synonyms() -> dict[str, tuple[str, int]]:
 
 
 @cache
+def label_characters() -> frozenset[str]:
+    """Every character of every known label, in both scripts: text with another character can't
+    be a known label, which spares the script conversion for almost every text node."""
+    from crawler.extraction.text import to_traditional
+
+    chars: set[str] = set("()（）")
+    for label in synonyms():
+        chars.update(label)
+        chars.update(to_traditional(label))
+    for label in chrome_labels():
+        chars.update(label)
+        chars.update(to_traditional(label))
+    return frozenset(chars)
+
+
+@cache
 def chrome_labels() -> frozenset[str]:
     return frozenset(squash(w) for w in word_set("chrome_labels"))
 
@@ -78,6 +97,9 @@ def chrome_labels() -> frozenset[str]:
 def known(text: str) -> Label | None:
     """``text`` is, as a whole, a label labels.yaml knows (a colon after it is allowed)."""
     if len(text) > _MAX_LABEL_CHARS:
+        return None
+    bare = _unpadded(text)
+    if not bare or not label_characters().issuperset(bare):
         return None
     found = synonyms().get(squash(text))
     return Label(as_found(text), found[0], found[1]) if found else None
@@ -87,7 +109,8 @@ def shaped(text: str) -> bool:
     """``text`` looks like a label: a few hanzi (主题(二), 体裁, 分类词), any colon at the end."""
     if len(text) > _MAX_LABEL_CHARS or _INNER_COLON.search(text):
         return False
-    return bool(_LABEL_SHAPE.match(squash(text)))
+    bare = _unpadded(text).replace("（", "(").replace("）", ")")
+    return bool(_LABEL_SHAPE.match(bare))
 
 
 def colon_label(text: str) -> Label | None:

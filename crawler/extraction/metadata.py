@@ -11,7 +11,6 @@ metadata too.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -23,7 +22,6 @@ from crawler.extraction.pairs import Pair, TextRef, find_pairs
 from crawler.extraction.tree import BLOCK_TAGS, ancestors_or_self, drop, inside, tag
 from crawler.extraction.vocabulary import word_set
 
-_WS = re.compile(r"\s+")
 _COMPACT_RATIO = 1.6    # the block's text may be this much longer than its pairs' text…
 _COMPACT_SLACK = 60     # …plus this many characters (a 附件 link, a QR code caption)
 _MAX_INFO_VALUE = 80
@@ -55,7 +53,7 @@ class MetadataResult:
 
 
 def _size(text: str) -> int:
-    return len(_WS.sub("", text))
+    return len("".join(text.split()))
 
 
 def _pair_size(pair: Pair) -> int:
@@ -72,8 +70,9 @@ def choose_block(pairs: list[Pair], region: etree._Element | None,
     depth: dict[etree._Element, int] = {}
     for pair in pairs:
         chain = list(ancestors_or_self(pair.element))
+        size = _pair_size(pair)
         for n, element in enumerate(chain):
-            covered[element] = covered.get(element, 0) + _pair_size(pair)
+            covered[element] = covered.get(element, 0) + size
             depth[element] = len(chain) - n
             if pair.label.key:
                 keys.setdefault(element, set()).add(pair.label.key)
@@ -160,10 +159,13 @@ def _raw(chosen: list[Pair]) -> dict[str, str]:
 
 
 def extract_metadata(root: etree._Element, *, scope: etree._Element | None = None,
-                     region: etree._Element | None = None) -> MetadataResult:
+                     region: etree._Element | None = None,
+                     content: etree._Element | None = None) -> MetadataResult:
     """The page's metadata. ``scope``: a configured metadata_selector's element (then it is the
-    block); ``region``: the body's container if known (pairs inside it are body text)."""
-    pairs = find_pairs(scope if scope is not None else root)
+    block); ``region``: the body's container if known (pairs inside it are body text);
+    ``content``: a container known to hold the document's text only (content markers, a CMS
+    content element), not read at all."""
+    pairs = find_pairs(scope if scope is not None else root, beside=content)
     if scope is not None:
         block, compact = scope, True
     else:

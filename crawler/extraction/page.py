@@ -84,7 +84,8 @@ def extract(raw: bytes, url: str, *, content_type: str | None = None,
 
     region = find_region(root, options.body_selector)
     meta = extract_metadata(root, scope=_select(root, options.metadata_selector),
-                            region=region.element if region else None)
+                            region=region.element if region else None,
+                            content=region.element if region and region.content_only else None)
     metadata = dict(meta.metadata)
     metadata_raw = dict(meta.raw)
     for name, value in tags.items():

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from lxml import etree
 
@@ -39,6 +39,8 @@ _LABEL_AT = re.compile(
 _SEPARATORS = " \t\n\r\f\v\u00a0\u2002\u2003\u2009\u3000|｜;；,，"
 _MAX_INLINE = 400      # a longer text node is prose, not a line of labels
 _MAX_VALUE = 600       # 内容概述 can be long; a value longer than this is body text
+_MAX_LABEL_TOKEN = 24
+_EARLY_COLON = re.compile("[:：]")
 _MAX_NEXT_LINE = 200   # a label alone on its line takes the next line only if it is this short
 CELL_TAGS = frozenset({"td", "th"})
 LIST_CELL_TAGS = frozenset({"dt", "dd"})
@@ -175,12 +177,16 @@ def _known_inline(text: str) -> bool:
     return inline is not None and any(label.key for label, _ in inline)
 
 
-def cell_pairs(root: etree._Element) -> tuple[list[Pair], set[etree._Element]]:
-    """Pairs read from rows of cells, and the cells consumed (the line reader skips them)."""
+def cell_pairs(root: etree._Element, beside: etree._Element | None = None,
+               ) -> tuple[list[Pair], set[etree._Element]]:
+    """Pairs read from rows of cells (not inside ``beside``), and the cells consumed (the line
+    reader skips them)."""
     pairs: list[Pair] = []
     consumed: set[etree._Element] = set()
     tables: dict[etree._Element, bool] = {}
     for row in root.iter("tr", "dl"):
+        if beside is not None and any(a is beside for a in row.iterancestors()):
+            continue
         cells = _cells(row)
         if cells is None:
             continue
@@ -201,52 +207,73 @@ def cell_pairs(root: etree._Element) -> tuple[list[Pair], set[etree._Element]]:
 # ---------------------------------------------------------------------------------- lines
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Line:
     element: etree._Element                 # the block element the line sits in
-    tokens: list[str] = field(default_factory=list)
-    refs: list[TextRef] = field(default_factory=list)
-
-    def add(self, text: str, owner: etree._Element, is_tail: bool) -> None:
-        self.tokens.append(text)
-        self.refs.append((owner, is_tail))
+    tokens: list[str]
+    refs: list[TextRef]
 
     @property
     def first(self) -> str:
-        return next((t.strip() for t in self.tokens if t.strip()), "")
+        for token in self.tokens:
+            if not token.isspace():
+                return token.strip()
+        return ""
 
 
-def _lines(root: etree._Element, skip: set[etree._Element]) -> Iterator[_Line]:
+def _lines(root: etree._Element, skip: set[etree._Element],
+           order: dict[etree._Element, int]) -> list[_Line]:
     """Lines of text in document order: a new line at every block element and ``<br>``;
-    the subtrees in ``skip`` (cells already read) are left out."""
+    the subtrees in ``skip`` (cells already read) are left out. ``order`` receives the document
+    position of every block element and skipped cell (what pairs are sorted by).
+
+    Written for speed, with plain lists and locals: this walks every node of the page."""
+    lines: list[_Line] = []
     blocks: list[etree._Element] = [root]
-    current = _Line(root)
+    element = root  # the line being read: its block element, text and where the text lives
+    tokens: list[str] = []
+    refs: list[TextRef] = []
+    block_tags = BLOCK_TAGS
     walker = etree.iterwalk(root, events=("start", "end"))
+    position = 0
     for event, node in walker:
-        name = tag(node)
-        skipped = node in skip
+        name = node.tag
+        if not isinstance(name, str):
+            name = ""
         if event == "start":
-            if skipped:
+            position += 1
+            if node in skip:
                 walker.skip_subtree()
-            if name in BLOCK_TAGS or skipped:
-                if current.tokens:
-                    yield current
-                if name != "br" and not skipped:
+                order[node] = position
+                if tokens:
+                    lines.append(_Line(element, tokens, refs))
+                element, tokens, refs = blocks[-1], [], []
+                continue
+            if name in block_tags:
+                if tokens:
+                    lines.append(_Line(element, tokens, refs))
+                if name != "br":
                     blocks.append(node)
-                current = _Line(blocks[-1])
-            if name and node.text and not skipped:
-                current.add(node.text, node, False)
+                    order[node] = position
+                element, tokens, refs = blocks[-1], [], []
+            text = node.text
+            if text and name:
+                tokens.append(text)
+                refs.append((node, False))
         else:
-            if (name in BLOCK_TAGS and name != "br") or skipped:
-                if current.tokens:
-                    yield current
+            if (name in block_tags and name != "br") or node in skip:
+                if tokens:
+                    lines.append(_Line(element, tokens, refs))
                 if blocks[-1] is node:
                     blocks.pop()
-                current = _Line(blocks[-1])
-            if node is not root and node.tail:
-                current.add(node.tail, node, True)
-    if current.tokens:
-        yield current
+                element, tokens, refs = blocks[-1], [], []
+            tail = node.tail
+            if tail and node is not root:
+                tokens.append(tail)
+                refs.append((node, True))
+    if tokens:
+        lines.append(_Line(element, tokens, refs))
+    return lines
 
 
 def _whole_inline(ref: TextRef) -> bool:
@@ -274,7 +301,7 @@ def _segments(line: _Line) -> list[tuple[Label | None, str]]:
         if not stripped:
             extend_value(text)
             continue
-        label = _label_cell(stripped) if len(stripped) <= 24 else None
+        label = _label_cell(stripped) if len(stripped) <= _MAX_LABEL_TOKEN else None
         if label is not None:
             segments.append((label, ""))
             closed = False
@@ -306,16 +333,19 @@ def _split_after_value(text: str) -> tuple[str, list[tuple[Label, str]] | None]:
     return "", None
 
 
-def line_pairs(root: etree._Element, skip: set[etree._Element]) -> list[Pair]:
+def line_pairs(root: etree._Element, skip: set[etree._Element],
+               order: dict[etree._Element, int]) -> list[Pair]:
     pairs: list[Pair] = []
-    lines = list(_lines(root, skip))
+    lines = _lines(root, skip, order)
     i = 0
     while i < len(lines):
         line = lines[i]
         first = line.first
         i += 1
-        # Cheap rejection of prose: a metadata line opens with a label, and labels are hanzi.
-        if not first or not "\u4e00" <= first[0] <= "\u9fff":
+        # Cheap rejection of prose: a metadata line opens with a label — hanzi, then a colon
+        # soon, or a short text node of its own.
+        if not first or not "\u4e00" <= first[0] <= "\u9fff" or (
+                len(first) > _MAX_LABEL_TOKEN and not _EARLY_COLON.search(first, 0, 40)):
             continue
         segments = _segments(line)
         if not segments or segments[0][0] is None:
@@ -334,11 +364,15 @@ def line_pairs(root: etree._Element, skip: set[etree._Element]) -> list[Pair]:
     return pairs
 
 
-def find_pairs(root: etree._Element) -> list[Pair]:
-    """Every label/value pair of the page, page chrome left out, in document order."""
-    from_cells, consumed = cell_pairs(root)
-    from_lines = line_pairs(root, consumed)
-    order = {element: n for n, element in enumerate(root.iter())}
+def find_pairs(root: etree._Element, *, beside: etree._Element | None = None) -> list[Pair]:
+    """Every label/value pair of the page, page chrome left out, in document order.
+
+    ``beside``: an element not to read (the body's content container: reading its paragraphs
+    for labels was most of the time spent on metadata)."""
+    from_cells, consumed = cell_pairs(root, beside)
+    order: dict[etree._Element, int] = {}
+    skip = consumed | {beside} if beside is not None else consumed
+    from_lines = line_pairs(root, skip, order)
     pairs = [Pair(p.label, p.value, p.element, p.line, order.get(p.element, 0))
              for p in (*from_cells, *from_lines) if not p.label.is_chrome]
     return sorted(pairs, key=lambda p: p.order)

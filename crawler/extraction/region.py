@@ -8,15 +8,19 @@ portals run on. A page with neither is left to trafilatura as a whole.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from functools import cache
 
+from cssselect import SelectorError
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
 from crawler.extraction.tree import ancestors_or_self, tag
 from crawler.extraction.vocabulary import words
+
+log = logging.getLogger(__name__)
 
 # Content containers, most specific first: Ucap <ucapcontent> and #UCAP-CONTENT (also gov.cn),
 # TRS .TRS_Editor, Hanweb #zoom, gov.cn .pages_content, then names many templates share.
@@ -32,6 +36,37 @@ _MIN_GENERIC_TEXT = 50    # a generic name must hold some text to be trusted
 _META_MARKERS = ("contentstart", "contentend")
 
 
+@cache
+def _ranks() -> dict[tuple[str, str], int]:
+    """(kind, name) → rank of each container rule; kinds are "tag", "id" and "class"."""
+    ranks: dict[tuple[str, str], int] = {}
+    for rank, css in enumerate(SPECIFIC_CONTAINERS + GENERIC_CONTAINERS):
+        kind = {"#": "id", ".": "class"}.get(css[0], "tag")
+        ranks.setdefault((kind, css[1:] if kind != "tag" else css), rank)
+    return ranks
+
+
+def _rank(element: etree._Element) -> int | None:
+    ranks = _ranks()
+    found = [ranks.get(("tag", element.tag)), ranks.get(("id", element.get("id") or ""))]
+    found += [ranks.get(("class", c)) for c in (element.get("class") or "").split()]
+    known = [r for r in found if r is not None]
+    return min(known) if known else None
+
+
+# The tags content containers have been seen on; lxml's tag-filtered iter() over them is the
+# cheapest way through the page (an XPath per rule, or one with predicates, costs milliseconds).
+_CONTAINER_TAGS = ("div", "td", "section", "article", "ucapcontent", "main", "span", "p",
+                   "table", "center", "font")
+
+
+def _candidates(root: etree._Element) -> list[etree._Element]:
+    """Elements a rule may match: the rules' tags, and elements with an id or a class."""
+    tags = {name for kind, name in _ranks() if kind == "tag"}
+    return [e for e in root.iter(*_CONTAINER_TAGS)
+            if e.tag in tags or e.get("id") is not None or e.get("class") is not None]
+
+
 @dataclass(frozen=True)
 class Region:
     """The body's element; ``start``/``end`` mark the part of it that is content (markers)."""
@@ -40,6 +75,14 @@ class Region:
     how: str                                   # "markers" | "container" | "selector"
     start: etree._Element | None = None
     end: etree._Element | None = None
+    generic: bool = False                      # a container name many templates use (.content)
+
+    @property
+    def content_only(self) -> bool:
+        """Whether the element holds the document's text and nothing else: content markers
+        and CMS content elements do; a generic .content or <article> may wrap the metadata
+        table too."""
+        return not self.generic and self.how != "selector"
 
     def cut(self) -> etree._Element:
         """Remove what lies outside the markers; the element, now holding the content only."""
@@ -106,8 +149,13 @@ def _by_markers(root: etree._Element) -> Region | None:
 
 
 def _largest(root: etree._Element, css: str) -> tuple[etree._Element, int] | None:
+    try:
+        found = _selector(css)(root)
+    except (SelectorError, SyntaxError, ValueError, etree.XPathError):
+        log.warning("body_selector %r is not a CSS selector lxml can use", css)
+        return None
     best = None
-    for element in _selector(css)(root):
+    for element in found:
         size = len(element.text_content().strip())
         if best is None or size > best[1]:
             best = (element, size)
@@ -122,15 +170,19 @@ def find_region(root: etree._Element, selector: str | None = None) -> Region | N
     by_markers = _by_markers(root)
     if by_markers is not None:
         return by_markers
-    for css in SPECIFIC_CONTAINERS:
-        found = _largest(root, css)
-        if found and found[1] >= _MIN_SPECIFIC_TEXT:
-            return Region(found[0], "container")
-    for css in GENERIC_CONTAINERS:
-        found = _largest(root, css)
-        if found and found[1] >= _MIN_GENERIC_TEXT:
-            return Region(found[0], "container")
-    return None
+    best: tuple[int, int, etree._Element] | None = None   # (rank, -size, element)
+    for element in _candidates(root):
+        rank = _rank(element)
+        if rank is None or (best is not None and rank > best[0]):
+            continue
+        size = len(element.text_content().strip())
+        if size < (_MIN_GENERIC_TEXT if rank >= len(SPECIFIC_CONTAINERS) else _MIN_SPECIFIC_TEXT):
+            continue
+        if best is None or (rank, -size) < best[:2]:
+            best = (rank, -size, element)
+    if best is None:
+        return None
+    return Region(best[2], "container", generic=best[0] >= len(SPECIFIC_CONTAINERS))
 
 
 def _prune_before(node: etree._Element, ancestor: etree._Element) -> None:

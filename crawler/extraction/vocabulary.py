@@ -31,13 +31,22 @@ def word_set(key: str) -> frozenset[str]:
     return frozenset(str(w) for w in words(key))
 
 
+def _both_scripts(key: str) -> list[str]:
+    """The patterns listed under ``key`` as written (simplified) and in traditional script, so
+    that a traditional page's lines match without converting each of them."""
+    from crawler.extraction.text import to_traditional
+
+    patterns = [str(p) for p in words(key)]
+    return list(dict.fromkeys(patterns + [to_traditional(p) for p in patterns]))
+
+
 @cache
 def line_pattern(key: str) -> re.Pattern[str]:
     """The regular expressions listed under ``key`` as one pattern anchored at the start."""
-    return re.compile("^(?:" + "|".join(f"(?:{p})" for p in words(key)) + ")", re.I)
+    return re.compile("^(?:" + "|".join(f"(?:{p})" for p in _both_scripts(key)) + ")", re.I)
 
 
 @cache
 def inline_pattern(key: str) -> re.Pattern[str]:
     """The regular expressions listed under ``key`` as one pattern matched anywhere."""
-    return re.compile("|".join(f"(?:{p})" for p in words(key)), re.I)
+    return re.compile("|".join(f"(?:{p})" for p in _both_scripts(key)), re.I)
