@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -119,6 +120,10 @@ def text_refs(element: etree._Element) -> tuple[TextRef, ...]:
 
 
 def _cell_text(cell: etree._Element) -> str:
+    if len(cell) == 0:
+        return clean_line(cell.text or "")
+    if not any(d.tag in BLOCK_TAGS for d in cell.iterdescendants()):
+        return clean_line(cell.text_content())
     return clean_line(text_with_breaks(cell))
 
 
@@ -207,8 +212,10 @@ def cell_pairs(root: etree._Element, beside: etree._Element | None = None,
 # ---------------------------------------------------------------------------------- lines
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):
+    """A NamedTuple, not a dataclass: a page has hundreds of lines, and a frozen dataclass is
+    several times slower to make."""
+
     element: etree._Element                 # the block element the line sits in
     tokens: list[str]
     refs: list[TextRef]

@@ -90,20 +90,6 @@ def to_simplified(text: str) -> str:
     return str(_t2s().convert(text))
 
 
-@cache
-def _converted() -> frozenset[str]:
-    """The characters OpenCC's t2s changes when they stand alone (會, 數, 發…): a text with none
-    of them is already simplified, and normalising skips the conversion (the costliest step of
-    normalising, and most portals publish in simplified script). Phrase-level conversions whose
-    characters are all in this set's complement (著 in 看著) are the one thing skipped."""
-    ranges = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
-    chars = [chr(c) for start, end in ranges for c in range(start, end)]
-    converted: list[str] | str = to_simplified("".join(chars))
-    if len(converted) != len(chars):  # a phrase changed length: convert one by one (slower)
-        converted = to_simplified("\n".join(chars)).split("\n")
-    return frozenset(c for c, s in zip(chars, converted, strict=True) if c != s)
-
-
 def to_traditional(text: str) -> str:
     converter = getattr(_local, "s2t", None)
     if converter is None:
@@ -111,14 +97,54 @@ def to_traditional(text: str) -> str:
     return str(converter.convert(text))
 
 
+def _char_class(chars: frozenset[str]) -> re.Pattern[str]:
+    """A pattern matching any one of ``chars``, written as ranges."""
+    points = sorted(ord(c) for c in chars)
+    ranges: list[tuple[int, int]] = []
+    for point in points:
+        if ranges and point == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], point)
+        else:
+            ranges.append((point, point))
+    return re.compile("[" + "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges) + "]")
+
+
+@cache
+def _traditional() -> re.Pattern[str]:
+    """The characters OpenCC's t2s changes when they stand alone (會, 數, 發…): a text with none
+    of them is already simplified, and normalising skips the conversion (the costliest step of
+    normalising, and most portals publish in simplified script). Phrase-level conversions whose
+    characters are all outside this set (著 in 看著) are the one thing skipped."""
+    ranges = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
+    chars = [chr(c) for start, end in ranges for c in range(start, end)]
+    converted: list[str] | str = to_simplified("".join(chars))
+    if len(converted) != len(chars):  # a phrase changed length: convert one by one (slower)
+        converted = to_simplified("\n".join(chars)).split("\n")
+    return _char_class(frozenset(c for c, s in zip(chars, converted, strict=True) if c != s))
+
+
+@cache
+def _compatibility() -> re.Pattern[str]:
+    """The characters NFKC changes (full-width forms, U+3000, no-break space, circled
+    numbers…). NFKC over a whole text takes its slow path for all of it as soon as one such
+    character appears — milliseconds on a long document — so each character found is folded on
+    its own instead."""
+    return _char_class(frozenset(
+        chr(c) for c in range(0x80, 0x10000)
+        if not 0xD800 <= c < 0xE000 and unicodedata.normalize("NFKC", chr(c)) != chr(c)))
+
+
 def normalize(text: str | None) -> str:
     """Comparison form: simplified, width-folded, punctuation-folded, no white space."""
     if not text:
         return ""
     text = remove_debris(text)
-    if not _converted().isdisjoint(text):
+    for char in set(_compatibility().findall(text)):
+        text = text.replace(char, unicodedata.normalize("NFKC", char))
+    if _traditional().search(text):
         text = to_simplified(text)
-    text = unicodedata.normalize("NFKC", text)
     for wide, narrow in _PUNCT:
         if wide in text:
             text = text.replace(wide, narrow)
