@@ -310,13 +310,17 @@ def sites(g: Globals) -> None:
 @click.option("--encoding", help="force a character set (e.g. gb18030)")
 @friendly
 def extract(source: str, url: str | None, encoding: str | None) -> None:
-    """Extract one saved or live page and print the result as JSON."""
-    from monitor.extract_cmd import extract_source
+    """Extract one saved or live page and print the result as JSON.
+
+    The JSON holds the export's document fields. What could not be found (no body, no
+    metadata) and why some text may look wrong is said on stderr; the exit status is 3 when
+    the page has no body text."""
+    from monitor.extract_cmd import extract_source, notes
 
     result = extract_source(source, url=url, encoding=encoding)
     click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
-    for warning in result.warnings:
-        click.echo(f"govwatch: {warning}", err=True)
+    for note in notes(result):
+        click.echo(f"govwatch: {note}", err=True)
     sys.exit(0 if result.has_body else 3)
 
 

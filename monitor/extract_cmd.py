@@ -23,6 +23,24 @@ def _fetch(url: str) -> tuple[bytes, str | None, str]:
         raise InputError(f"{url}: can't fetch ({reason})") from exc
 
 
+def notes(result: Extraction) -> list[str]:
+    """What to tell the user on stderr, so that an empty field is never silent: no body, no
+    metadata, and the extractor's other warnings."""
+    messages = []
+    if not result.has_body:
+        messages.append("no body text found: \"text\" is empty. The page may be a list page, a "
+                        "JavaScript shell or an error page; if the text is there, a "
+                        "body_selector override for the site will find it")
+    if not result.metadata:
+        what = "label/value pairs" if not result.has_metadata else "known labels"
+        messages.append(f"no metadata found (no {what}): \"metadata\" is empty. If the page "
+                        "has a metadata table, a metadata_selector override for the site will "
+                        "find it; its labels can be added to crawler/extraction/labels.yaml")
+    messages += [w for w in result.warnings
+                 if not w.startswith(("no body text found", "no metadata found"))]
+    return messages
+
+
 def extract_source(source: str, *, url: str | None = None,
                    encoding: str | None = None) -> Extraction:
     """Extract a file path or an http(s) URL. ``url`` names the page a saved file came from."""

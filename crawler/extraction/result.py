@@ -44,9 +44,16 @@ class Extraction:
     def has_body(self) -> bool:
         return bool(self.text.strip())
 
+    @property
+    def has_metadata(self) -> bool:
+        """Whether the page states any metadata: label/value pairs or CMS <meta> tags."""
+        return bool(self.metadata_raw)
+
     def as_dict(self) -> dict[str, Any]:
-        """The export's document fields (DESIGN.md), for ``govwatch extract``."""
+        """The export's document fields (DESIGN.md), for ``govwatch extract``, and what only
+        extraction knows (published, encoding, extractor_version, warnings)."""
         return {
+            "type": "document",
             "url": self.url,
             "title": self.title,
             "published": self.published,
