@@ -12,6 +12,7 @@ metadata too.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from lxml import etree
 
@@ -98,18 +99,25 @@ def choose_block(pairs: list[Pair], region: etree._Element | None,
     return loose, False
 
 
+@cache
+def _byline_labels() -> frozenset[str]:
+    return frozenset(squash(w) for w in word_set("byline_labels"))
+
+
 def _byline(pair: Pair) -> bool:
-    return squash(pair.label.text) in {squash(w) for w in word_set("byline_labels")}
+    return squash(pair.label.text) in _byline_labels()
 
 
 def _info_line(pair: Pair, region: etree._Element | None) -> bool:
     """A pair outside the block that is still metadata: a short line outside the body and the
-    page furniture."""
-    if len(pair.value) > _MAX_INFO_VALUE or in_furniture(pair.element):
+    page furniture. (The furniture test, an ancestor walk, comes last: it is the costly one.)"""
+    if len(pair.value) > _MAX_INFO_VALUE:
         return False
     if region is None:
-        return pair.label.key in _INFO_KEYS or (_byline(pair) and _compact_line(pair))
-    return not inside(pair.element, region)
+        wanted = pair.label.key in _INFO_KEYS or (_byline(pair) and _compact_line(pair))
+    else:
+        wanted = not inside(pair.element, region)
+    return wanted and not in_furniture(pair.element)
 
 
 def _compact_line(pair: Pair) -> bool:

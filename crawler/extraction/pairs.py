@@ -354,6 +354,10 @@ def line_pairs(root: etree._Element, skip: set[etree._Element],
         if not first or not "\u4e00" <= first[0] <= "\u9fff" or (
                 len(first) > _MAX_LABEL_TOKEN and not _EARLY_COLON.search(first, 0, 40)):
             continue
+        opener = remove_debris(first)
+        if not (_LABEL_AT.match(opener) or (len(opener) <= _MAX_LABEL_TOKEN
+                                            and _label_cell(opener) is not None)):
+            continue
         segments = _segments(line)
         if not segments or segments[0][0] is None:
             continue

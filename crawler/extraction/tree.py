@@ -55,9 +55,10 @@ def parse_html(source: str) -> html.HtmlElement:
 
 
 def tag(element: etree._Element) -> str:
-    """The element's tag, or "" for comments and processing instructions."""
+    """The element's tag, or "" for comments and processing instructions. (libxml2's HTML
+    parser lowercases tag names already.)"""
     name = element.tag
-    return name.lower() if isinstance(name, str) else ""
+    return name if isinstance(name, str) else ""
 
 
 def drop(element: etree._Element) -> None:
