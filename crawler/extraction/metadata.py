@@ -23,8 +23,12 @@ from crawler.extraction.pairs import Pair, TextRef, find_pairs
 from crawler.extraction.tree import BLOCK_TAGS, ancestors_or_self, drop, inside, tag
 from crawler.extraction.vocabulary import word_set
 
-_COMPACT_RATIO = 1.6    # the block's text may be this much longer than its pairs' text…
-_COMPACT_SLACK = 60     # …plus this many characters (a 附件 link, a QR code caption)
+# A block's text beyond its pairs' (a 附件 link, a QR code caption, a print button) may be this
+# share of the pairs' text, or this many characters when the pairs are few. More, and the element
+# holds prose too: it is the page's layout, not the block (a short notice under plain lines of
+# metadata in one <div> would otherwise be cut with them).
+_COMPACT_SHARE = 0.6
+_COMPACT_SLACK = 20
 _MAX_INFO_VALUE = 80
 _MIN_LOOSE_KEYS = 3     # plain lines sharing an element with other text: metadata if this many
 # Keys an info line outside a block may state when the page has no body container to tell the
@@ -90,8 +94,8 @@ def choose_block(pairs: list[Pair], region: etree._Element | None,
             rejected.add(element)
             if region is not None and inside(region, element):
                 continue
-            if _size(element.text_content()) <= covered[element] * _COMPACT_RATIO \
-                    + _COMPACT_SLACK:
+            extra = _size(element.text_content()) - covered[element]
+            if extra <= max(_COMPACT_SLACK, covered[element] * _COMPACT_SHARE):
                 return element, True
             if loose is None and count >= _MIN_LOOSE_KEYS and all(
                     p.line for p in pairs if inside(p.element, element)):
@@ -124,7 +128,7 @@ def _compact_line(pair: Pair) -> bool:
     """The pair's element holds its line and little else (div.article-source)."""
     text = _size(pair.element.text_content())
     return text <= _size("".join(
-        (r[0].tail if r[1] else r[0].text) or "" for r in pair.line)) + _COMPACT_SLACK // 4
+        (r[0].tail if r[1] else r[0].text) or "" for r in pair.line)) + _COMPACT_SLACK // 2
 
 
 def canonical_value(key: str, value: str) -> str | None:
@@ -179,6 +183,11 @@ def extract_metadata(root: etree._Element, *, scope: etree._Element | None = Non
     else:
         block, compact = choose_block(pairs, region)
     in_block = [p for p in pairs if block is not None and inside(p.element, block)]
+    if not compact:
+        # Lines of pairs in an element that holds prose too: from the first line stating a
+        # canonical key to the last (a salutation 各单位： after them opens the body).
+        keyed = [n for n, p in enumerate(in_block) if p.label.key]
+        in_block = in_block[keyed[0]:keyed[-1] + 1] if keyed else []
     taken = set(in_block)
     outside = [p for p in pairs if p not in taken and _info_line(p, region)]
     # A line's unknown labels (来源：… next to 日期：…) come along with its known ones.

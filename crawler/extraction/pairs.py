@@ -362,7 +362,11 @@ def line_pairs(root: etree._Element, skip: set[etree._Element],
         if not segments or segments[0][0] is None:
             continue
         refs = tuple(line.refs)
-        if len(segments) == 1 and not segments[0][1].strip() and i < len(lines):
+        # A label alone in its element takes the next element's line as its value (a label
+        # <div> and a value <div>); a line of the same element that follows is the next line of
+        # text (各单位：<br>现将… opens a body, it is not a pair).
+        if len(segments) == 1 and not segments[0][1].strip() and i < len(lines) \
+                and lines[i].element is not line.element:
             following = _segments(lines[i])
             text = clean_line("".join(lines[i].tokens))
             if len(following) == 1 and following[0][0] is None and len(text) <= _MAX_NEXT_LINE:
