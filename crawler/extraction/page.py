@@ -8,9 +8,11 @@ attachments → metadata cut from the page → body (body.py: trafilatura on the
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import trafilatura
+from cssselect import SelectorError
 from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.etree import XPathError
@@ -27,6 +29,8 @@ from crawler.extraction.region import find_region
 from crawler.extraction.result import Attachment, Extraction
 from crawler.extraction.title import choose_title
 from crawler.extraction.tree import parse_html
+
+log = logging.getLogger(__name__)
 
 __all__ = ["EXTRACTOR_REVISION", "EXTRACTOR_VERSION", "ExtractOptions", "extract", "parse_html"]
 
@@ -54,7 +58,8 @@ def _select(root: etree._Element, css: str | None) -> etree._Element | None:
         return None
     try:
         found = CSSSelector(css)(root)
-    except (XPathError, ValueError, SyntaxError):
+    except (SelectorError, XPathError, ValueError, SyntaxError):
+        log.warning("metadata_selector %r is not a CSS selector lxml can use", css)
         return None
     return found[0] if found else None
 

@@ -24,9 +24,12 @@ class Extraction:
     """One detail page, extracted.
 
     ``text`` is the body as published (script unchanged), cleaned of page chrome and converter
-    debris, paragraphs separated by ``\\n``. ``metadata`` uses the canonical keys of DESIGN.md
-    (``index_no``, ``publisher``, ``status``…), dates as YYYY-MM-DD and placeholders as None;
-    ``metadata_raw`` keeps every label and value as the page shows them.
+    debris, paragraphs separated by ``\\n``, a table row a line with its cells separated by
+    tabs. ``metadata`` uses the canonical keys of DESIGN.md (``index_no``, ``publisher``,
+    ``status``…), dates as YYYY-MM-DD and placeholders as None; ``metadata_raw`` keeps every
+    label and value as the page shows them, and the CMS's <meta> tags as ``meta:<Name>``.
+    ``warnings`` says what is missing or doubtful (no body, no metadata, a declared charset
+    that didn't fit, GBK decoded at the wrong offset in the published text).
     """
 
     url: str
@@ -56,11 +59,11 @@ class Extraction:
             "type": "document",
             "url": self.url,
             "title": self.title,
-            "published": self.published,
             "metadata": self.metadata,
             "metadata_raw": self.metadata_raw,
             "text": self.text,
             "attachments": [a.as_dict() for a in self.attachments],
+            "published": self.published,
             "encoding": self.encoding,
             "extractor_version": self.extractor_version,
             "warnings": list(self.warnings),
