@@ -52,9 +52,12 @@ class MetadataResult:
                 element.tail = None
             else:
                 element.text = None
-            if not is_tail and len(element) == 0 and element.getparent() is not None \
-                    and tag(element) not in BLOCK_TAGS:
-                drop(element)  # the emptied <b>/<span> of the label
+        # Then the emptied inline elements of the labels (<b>, <span>), once every text of the
+        # lines is gone: dropping one earlier would move its tail, the value, into its parent.
+        for element, is_tail in self.lines:
+            if not is_tail and len(element) == 0 and not element.text \
+                    and element.getparent() is not None and tag(element) not in BLOCK_TAGS:
+                drop(element)
 
 
 def _size(text: str) -> int:
