@@ -32,6 +32,7 @@ class Globals:
     db_url: str
     verbose: bool
     _config: Config | None = None
+    _database: Database | None = None
 
     @property
     def config(self) -> Config:
@@ -40,7 +41,15 @@ class Globals:
         return self._config
 
     def database(self) -> Database:
-        return open_database(self.db_url)
+        """The database, opened (and migrated) once per command, closed when it ends."""
+        if self._database is None:
+            self._database = open_database(self.db_url)
+        return self._database
+
+    def close(self) -> None:
+        if self._database is not None:
+            self._database.dispose()
+            self._database = None
 
 
 def friendly(func: Callable[P, R]) -> Callable[P, R]:
@@ -88,6 +97,7 @@ def main(ctx: click.Context, config_path: str, db_url: str, verbose: bool) -> No
     """govwatch: watch government portals for new and changed policy documents."""
     _setup_logging(verbose)
     ctx.obj = Globals(config_path, db_url, verbose)
+    ctx.call_on_close(ctx.obj.close)
 
 
 # ------------------------------------------------------------------------------------- crawl
