@@ -21,6 +21,8 @@ STATUS_KEYS = ("status", "abolished")  # 效力状况 and 废止日期: a `statu
 STATUS_MARK = re.compile(
     r"[【\[(（〔]?\s*(?:已废止|已失效|已作废|已撤销|已修订|已修改|废止|失效|作废)\s*[】\])）〕]?")
 STATUS_LABELS = {"status": "效力状况", "abolished": "废止日期", "title": "标题"}
+# A 效力状况 that appears where there was none is news only when it says the document lost force.
+NOT_IN_FORCE = re.compile(r"失效|废止|作废|撤销|停止执行|停止施行|修订|修改|部分有效")
 EXCERPT_PARAGRAPHS = 3
 EXCERPT_CHARS = 600
 EXCERPT_CONTEXT = 30  # unchanged characters kept on each side of an edit in a summary excerpt
@@ -108,6 +110,26 @@ def _excerpt(para: ParagraphDiff) -> dict[str, Any]:
                          for i, s in enumerate(segments)]}
 
 
+def _counts_when_added(key: str, value: Any) -> bool:
+    return key == "abolished" or (key == "status" and bool(NOT_IN_FORCE.search(str(value))))
+
+
+def compared_metadata(new: Mapping[str, Any], old: Mapping[str, Any]) -> dict[str, Any]:
+    """The new metadata as it counts against the old.
+
+    A value that changed counts. A field the page shows now and did not before (a redesign that
+    prints 发布时间, an extractor that learnt a label) does not, nor one it no longer shows (a
+    table read only in part): neither is the publisher editing the document — except a status
+    that appears saying the document lost force, and a 废止日期 that appears, which are the news.
+    """
+    out = {k: v for k, v in old.items() if v is not None}
+    for key, value in new.items():
+        if value is None or (key not in out and not _counts_when_added(key, value)):
+            continue
+        out[key] = value
+    return out
+
+
 def _same(a: Any, b: Any) -> bool:
     return fold(None if a is None else str(a)) == fold(None if b is None else str(b))
 
@@ -172,13 +194,14 @@ def _attachments(old: Sequence[Mapping[str, Any]],
 def compare(old: Snapshot, new: Snapshot) -> ChangeSet:
     fields: dict[str, dict[str, Any]] = {}
     status: dict[str, dict[str, Any]] = {}
-    for key in sorted((set(old.metadata) | set(new.metadata)) - {"title"}):
-        before, after = old.metadata.get(key), new.metadata.get(key)
+    counted = compared_metadata(new.metadata, old.metadata)
+    for key in sorted(set(counted) - {"title"}):
+        before, after = old.metadata.get(key), counted[key]
         if _same(before, after):
             continue
         (status if key in STATUS_KEYS else fields)[key] = {"old": before, "new": after}
     # The title as the metadata table gives it (信息名称), then as the page shows it.
-    _title_changes(old.metadata.get("title"), new.metadata.get("title"), fields, status)
+    _title_changes(old.metadata.get("title"), counted.get("title"), fields, status)
     _title_changes(old.title, new.title, fields, status)
     text_changed = text_key(old.text) != text_key(new.text)
     diff = diff_texts(old.text, new.text) if text_changed else None

@@ -35,10 +35,11 @@ from crawler.faults import classify_page
 from crawler.items import ListPageResult, PageResult
 from crawler.outcomes import FetchOutcome
 from monitor import reading as readings
-from monitor.changes import Snapshot, compare
+from monitor.changes import Snapshot, compare, compared_metadata
 from monitor.config import SiteConfig
-from monitor.fingerprint import fingerprint, text_sha256
+from monitor.fingerprint import comparable, text_sha256
 from monitor.folding import text_key
+from monitor.outlets import link_document
 from monitor.recheck import is_due, next_check
 from monitor.store.db import Database
 from monitor.store.records import DocumentRecord, RunRecord, VersionRecord
@@ -74,10 +75,12 @@ def _ends(raw: bytes) -> bool:
 class Ingestor:
     """Applies one site's fetch results to the archive, one transaction per fetch."""
 
-    def __init__(self, database: Database, site: SiteConfig, run: RunRecord) -> None:
+    def __init__(self, database: Database, site: SiteConfig, run: RunRecord, *,
+                 link_outlets: bool = True) -> None:
         self.database = database
         self.site = site
         self.run = run
+        self.link_outlets = link_outlets
         self.options = ExtractOptions(encoding=site.encoding,
                                       metadata_selector=site.metadata_selector,
                                       body_selector=site.body_selector)
@@ -132,7 +135,19 @@ class Ingestor:
                            http_status=item.http_status, duration_ms=item.duration_ms,
                            size=len(item.raw) if item.raw is not None else None,
                            detail=detail)
-            return result
+            document_id = doc.id if doc else None
+        if self.link_outlets and document_id is not None and result in (
+                Ingested.NEW, Ingested.CHANGED, Ingested.REEXTRACTED):
+            self._link(document_id, item.url)
+        return result
+
+    def _link(self, document_id: int, url: str) -> None:
+        """Outlet matching enriches the archive; the version is already committed, and a failure
+        here is reported, never allowed to stop the crawl."""
+        try:
+            link_document(self.database, document_id)
+        except Exception:
+            log.exception("%s: matching the text against other outlets failed", url)
 
     def _decide(self, repo: Repository, doc: DocumentRecord | None, item: PageResult
                 ) -> tuple[Ingested, FetchOutcome, str | None]:
@@ -171,8 +186,7 @@ class Ingestor:
                            baseline=self.run.baseline, summary=self._new_summary(fetched))
             self._seen(repo, repo.get_document(doc.id) or doc, item)
             return Ingested.NEW, *ok
-        fp = fetched.fingerprint
-        if self._same(current, fp):
+        if self._same(current, fetched):
             self._seen(repo, doc, item)
             return Ingested.UNCHANGED, *ok
         suspect = self._suspect(repo, current, item)
@@ -181,13 +195,13 @@ class Ingestor:
         recent = [v for v in repo.versions(doc.id, newest_first=True, limit=RECENT_VERSIONS)
                   if v.id != current.id]
         for older in recent:
-            if self._same(older, fp):
+            if self._same(older, fetched):
                 log.info("%s: back to version %d (flapping), no event", item.url, older.n)
                 repo.set_current_version(doc.id, older.id)
                 self._seen(repo, doc, item)
                 return Ingested.REVERTED, *ok
         again = self._reread(repo, doc, current)
-        if again is not None and again.fingerprint == fp:
+        if again is not None and self._same(again, fetched):
             log.info("%s: only the extractor changed (%s → %s), no event", item.url,
                      current.extractor_version, fetched.extractor_version)
             self._add_version(repo, doc, item, fetched, cause="reextract")
@@ -197,14 +211,14 @@ class Ingestor:
             if older.extractor_version == readings.current_extractor():
                 continue
             old_again = self._reread(repo, doc, older)
-            if old_again is not None and old_again.fingerprint == fp:
+            if old_again is not None and self._same(old_again, fetched):
                 log.info("%s: back to version %d as today's extractor reads it, no event",
                          item.url, older.n)
                 self._add_version(repo, doc, item, fetched, cause="reextract")
                 self._seen(repo, doc, item)
                 return Ingested.REVERTED, *ok
         base: VersionRecord = current
-        if again is not None and not self._same(current, again.fingerprint):
+        if again is not None and not self._same(current, again):
             # Both the extractor and the page changed: store how today's extractor reads the
             # old bytes first, so that the event compares like with like.
             base = self._add_stored_reading(repo, doc, current, again, item.fetched_at)
@@ -217,13 +231,18 @@ class Ingestor:
     # ------------------------------------------------------------------------ judgements
 
     @staticmethod
-    def _same(version: VersionRecord, fp: str) -> bool:
-        """Equal to a stored version, by its stored fingerprint or by one recomputed from its
-        stored content (fingerprints taken by an older folding differ from today's)."""
-        if version.fingerprint == fp:
+    def _same(stored: VersionRecord | readings.Reading, fetched: readings.Reading) -> bool:
+        """Equal to a stored version (or a reading of its bytes): by its stored fingerprint;
+        else by one recomputed from its content (fingerprints taken by an older folding differ
+        from today's), with the fetched metadata as it counts against the stored (a field that
+        only appeared or disappeared is not an edit: ``monitor.changes.compared_metadata``)."""
+        if stored.fingerprint == fetched.fingerprint:
             return True
-        return fingerprint(version.title, version.text, version.metadata,
-                           version.attachments) == fp
+        before = comparable(stored.title, stored.text, stored.metadata, stored.attachments)
+        now = comparable(fetched.title, fetched.text,
+                         compared_metadata(fetched.metadata, stored.metadata),
+                         fetched.attachments)
+        return before == now
 
     def _suspect(self, repo: Repository, current: VersionRecord, item: PageResult
                  ) -> tuple[FetchOutcome, str] | None:
