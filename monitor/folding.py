@@ -77,7 +77,7 @@ _SHORT_LINE = 30
 # crawler.extraction.text.DEBRIS (a CJK character, then pinyin with a tone mark in parentheses),
 # written to start with its literal "(" so that the regex engine skips ahead to each parenthesis
 # instead of trying a lookbehind at every character: 20× faster on a 50,000-character text.
-# tests/monitor/test_folding.py checks that the two remove the same debris from the seeds.
+# tests/monitor/test_diff_folding.py checks that the two remove the same debris from the seeds.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 FAST_DEBRIS = re.compile(
     rf"\((?<=[\u3400-\u9fff\uf900-\ufaff]\()(?=[^()]*[{_TONED}])[a-zü{_TONED}ê ]{{1,12}}\)")
