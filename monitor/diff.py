@@ -35,9 +35,9 @@ from monitor.folding import display_form, fold_display, volatile, without_counte
 _NUM = r"\d+(?:,\d{3}(?!\d))*(?:\.\d+)?"
 _SCALE = r"(?:万亿|亿|万|千)"
 # Units and counters a number carries: "24所" → "30所" is one change, not "24" → "30" plus "所".
-_UNIT = (r"(?:%|％|‰|个百分点|百分点|倍|亿美元|万美元|美元|亿元|万元|元|平方公里|平方米|公里|千米|米|"
-         r"公顷|亩|万吨|吨|千瓦|兆瓦|万人次|人次|万人|人|名|个|所|家|项|件|条|座|台|套|户|辆|艘|架|"
-         r"处|批|次|场|届|张|间|栋|幢|床|篇|部|册|本|块|片|位|岁|天|年|月|日|小时|分钟)")
+_UNIT = (r"(?:%|％|‰|个百分点|百分点|倍|亿美元|万美元|美元|亿元|万元|元|平方公里|平方米|公里|"
+         r"千米|米|公顷|亩|万吨|吨|千瓦|兆瓦|万人次|人次|万人|人|名|个|所|家|项|件|条|座|台|套|户|"
+         r"辆|艘|架|处|批|次|场|届|张|间|栋|幢|床|篇|部|册|本|块|片|位|岁|天|年|月|日|小时|分钟)")
 _ONE = rf"{_NUM}\s*{_SCALE}?\s*{_UNIT}?"
 # Chinese numerals count only with a counter after them ("九个方面" → "十个方面"): alone they are
 # words (十四五, 一体化).
