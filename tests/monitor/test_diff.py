@@ -6,9 +6,9 @@ from monitor.diff import Segment, diff_texts, render_text, tokens
 from monitor.diffview import render_inline_html, render_side_by_side_html, side_by_side
 from monitor.templating import environment
 
-OLD = "总则。\n地区生产总值增长7%，<b>新建</b>幼儿园24所。\n第二条。\n第三条。\n第四条。\n附则。"
-NEW = ("总则。\n地区生产总值增长6.5%，<b>新建</b>幼儿园30所。\n第二条。\n第三条。\n第四条。\n附则。\n"
-       "新增一段。")
+TAIL = "\n第二条。\n第三条。\n第四条。\n附则。"
+OLD = "总则。\n地区生产总值增长7%，<b>新建</b>幼儿园24所。" + TAIL
+NEW = "总则。\n地区生产总值增长6.5%，<b>新建</b>幼儿园30所。" + TAIL + "\n新增一段。"
 
 
 def test_numbers_and_latin_words_are_single_tokens() -> None:
