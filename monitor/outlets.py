@@ -35,7 +35,8 @@ log = logging.getLogger(__name__)
 SHINGLE = 8             # folded characters per shingle: longer than most stock phrases' words
 SAMPLE = 32             # one shingle hash in SAMPLE is an anchor (~300 for a 10,000-char text)
 MIN_ANCHORS = 6         # anchors two documents must share to be compared at all
-ANCHOR_SHARE = 0.05     # ... and that share of the smaller document's anchors
+ANCHOR_SHARE = 0.1      # ... and that share of the smaller document's anchors (000/001: 28%;
+#                         unrelated seeds: under 3%)
 MAX_CANDIDATES = 10     # documents confirmed per indexing, most shared anchors first
 MIN_SHARED_CHARS = 300  # a shared passage shorter than this is a quotation, not the document
 MIN_OVERLAP = 0.2       # share of the shorter text the passage must cover
