@@ -242,16 +242,27 @@ def _common_suffix(a: str, b: str, limit: int) -> int:
     return lo
 
 
+def _clause_end(text: str, at: int) -> bool:
+    """Is ``text[at]`` punctuation that ends a clause and belongs to no token? Full-width marks
+    never do; an ASCII comma or semicolon does unless it sits between digits (1,200)."""
+    char = text[at]
+    if char in _CLAUSE_END:
+        return True
+    if char in ",;":
+        return not (text[at - 1:at].isdigit() and text[at + 1:at + 2].isdigit())
+    return False
+
+
 def _trim(old: str, new: str) -> tuple[int, int]:
-    """Lengths of the common head and tail of two paragraphs, cut back to clause ends (full-width
-    punctuation, which no number or word token contains), so that only the changed clauses are
-    tokenized: a one-character edit in a 2,000-character paragraph costs one clause."""
+    """Lengths of the common head and tail of two paragraphs, cut back to clause ends, so that
+    only the changed clauses are tokenized: a one-character edit in a 2,000-character paragraph
+    costs one clause."""
     head = _common_prefix(old, new)
-    while head and old[head - 1] not in _CLAUSE_END:
+    while head and not _clause_end(old, head - 1):
         head -= 1
     limit = min(len(old), len(new)) - head
     tail = _common_suffix(old, new, limit)
-    while tail and old[len(old) - tail - 1] not in _CLAUSE_END:
+    while tail and not _clause_end(old, len(old) - tail - 1):
         tail -= 1
     return head, tail
 
