@@ -192,31 +192,10 @@ class Ingestor:
         suspect = self._suspect(repo, current, item)
         if suspect is not None:
             return Ingested.FAILED, *suspect
-        recent = [v for v in repo.versions(doc.id, newest_first=True, limit=RECENT_VERSIONS)
-                  if v.id != current.id]
-        for older in recent:
-            if self._same(older, fetched):
-                log.info("%s: back to version %d (flapping), no event", item.url, older.n)
-                repo.set_current_version(doc.id, older.id)
-                self._seen(repo, doc, item)
-                return Ingested.REVERTED, *ok
-        again = self._reread(repo, doc, current)
-        if again is not None and self._same(again, fetched):
-            log.info("%s: only the extractor changed (%s → %s), no event", item.url,
-                     current.extractor_version, fetched.extractor_version)
-            self._add_version(repo, doc, item, fetched, cause="reextract")
+        quiet, again = self._not_an_edit(repo, doc, current, item, fetched)
+        if quiet is not None:
             self._seen(repo, doc, item)
-            return Ingested.REEXTRACTED, *ok
-        for older in recent:
-            if older.extractor_version == readings.current_extractor():
-                continue
-            old_again = self._reread(repo, doc, older)
-            if old_again is not None and self._same(old_again, fetched):
-                log.info("%s: back to version %d as today's extractor reads it, no event",
-                         item.url, older.n)
-                self._add_version(repo, doc, item, fetched, cause="reextract")
-                self._seen(repo, doc, item)
-                return Ingested.REVERTED, *ok
+            return quiet, *ok
         base: VersionRecord = current
         if again is not None and not self._same(current, again):
             # Both the extractor and the page changed: store how today's extractor reads the
@@ -227,6 +206,37 @@ class Ingestor:
         told = self._change_events(repo, doc, base, version, item.fetched_at)
         self._seen(repo, repo.get_document(doc.id) or doc, item, edited=told)
         return (Ingested.CHANGED if told else Ingested.REFINED), *ok
+
+    def _not_an_edit(self, repo: Repository, doc: DocumentRecord, current: VersionRecord,
+                     item: PageResult, fetched: readings.Reading
+                     ) -> tuple[Ingested | None, readings.Reading | None]:
+        """A fetch that differs from the current version without the document being edited:
+        back to a recent version (flapping), or the same page read by a newer extractor. Also
+        returns the current version's bytes as today's extractor reads them (None when they
+        were not needed or are not stored)."""
+        recent = [v for v in repo.versions(doc.id, newest_first=True, limit=RECENT_VERSIONS)
+                  if v.id != current.id]
+        for older in recent:
+            if self._same(older, fetched):
+                log.info("%s: back to version %d (flapping), no event", item.url, older.n)
+                repo.set_current_version(doc.id, older.id)
+                return Ingested.REVERTED, None
+        again = self._reread(repo, doc, current)
+        if again is not None and self._same(again, fetched):
+            log.info("%s: only the extractor changed (%s → %s), no event", item.url,
+                     current.extractor_version, fetched.extractor_version)
+            self._add_version(repo, doc, item, fetched, cause="reextract")
+            return Ingested.REEXTRACTED, again
+        for older in recent:
+            if older.extractor_version == readings.current_extractor():
+                continue
+            old_again = self._reread(repo, doc, older)
+            if old_again is not None and self._same(old_again, fetched):
+                log.info("%s: back to version %d as today's extractor reads it, no event",
+                         item.url, older.n)
+                self._add_version(repo, doc, item, fetched, cause="reextract")
+                return Ingested.REVERTED, again
+        return None, again
 
     # ------------------------------------------------------------------------ judgements
 
