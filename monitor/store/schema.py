@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Dialect,
@@ -201,6 +202,48 @@ class Event(Base):
     baseline: Mapped[bool] = mapped_column(Boolean, default=False)
     summary: Mapped[dict[str, Any]] = mapped_column(
         JSON, default=dict, doc="what digests show: numeric headline, excerpt, reason")
+
+
+class TextIndex(Base):
+    """Which version of a document its text anchors were taken from (monitor.outlets)."""
+
+    __tablename__ = "text_index"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    version_id: Mapped[int] = mapped_column(Integer)
+    chars: Mapped[int] = mapped_column(Integer, doc="length of the folded text")
+    anchors: Mapped[int] = mapped_column(Integer, doc="number of anchors stored")
+    indexed_at: Mapped[datetime]
+
+
+class TextAnchor(Base):
+    """Sampled shingle hashes of a document's current text. Two documents that share many are
+    candidates for "the same text at two outlets"; derived data, replaced when the text changes."""
+
+    __tablename__ = "text_anchors"
+
+    hash: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True,
+                                             index=True)
+
+
+class OutletLink(Base):
+    """Two documents that carry the same text (the same plan at the issuing department and in
+    the newspaper). Stored once per pair, ``document_id < other_id``."""
+
+    __tablename__ = "outlet_links"
+    __table_args__ = (UniqueConstraint("document_id", "other_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    other_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    similarity: Mapped[float] = mapped_column(Float, doc="0..1 within the shared passage")
+    overlap: Mapped[float] = mapped_column(Float, doc="share of the shorter text in the passage")
+    shared_chars: Mapped[int] = mapped_column(Integer)
+    document_version: Mapped[int] = mapped_column(Integer, doc="version n compared")
+    other_version: Mapped[int] = mapped_column(Integer)
+    detected_at: Mapped[datetime]
+    checked_at: Mapped[datetime]
 
 
 class OutboxMessage(Base):
