@@ -346,6 +346,33 @@ def reextract(g: Globals, site_id: str | None) -> None:
                f"{report.unchanged} unchanged, {report.missing_raw} without stored bytes")
 
 
+# ----------------------------------------------------------------------------------- outlets
+
+
+@main.command()
+@click.option("--index", "index", is_flag=True,
+              help="index every document not yet indexed (an archive from an older version)")
+@click.argument("document_id", type=int, required=False)
+@click.pass_obj
+@friendly
+def outlets(g: Globals, index: bool, document_id: int | None) -> None:
+    """The same text published by other outlets: index the archive, or show a document's links."""
+    from monitor.outlets import index_all, linked_documents
+
+    database = g.database()
+    if index:
+        click.echo(f"{index_all(database)} documents indexed")
+    if document_id is not None:
+        links = linked_documents(database, document_id)
+        if not links:
+            click.echo(f"document {document_id}: no other outlet carries its text")
+        for link in links:
+            click.echo(f"{link.similarity:.1%} similar, {link.shared_chars} characters shared: "
+                       f"{link.site_id} {link.title or ''} {link.url}")
+    elif not index:
+        raise click.UsageError("give a DOCUMENT_ID to show its links, or --index")
+
+
 # ------------------------------------------------------------------------------------- demo
 
 
