@@ -41,7 +41,8 @@ DOC_URL = re.compile(
 NAV_URL = re.compile(r"/col/col\d+/|/index(?:_\d+)?\.s?html?$|/$|/list(?:_\d+)?\.s?html?$", re.I)
 NAV_TEXT = re.compile(
     r"^(?:首页|上一页|下一页|下页|上页|尾页|末页|更多|more|返回|[<>›»«]+|\d+)$", re.I)
-NEXT_TEXT = re.compile(r"^\s*(?:下一页|下页|后页|next|›|»|>)\s*$", re.I)
+NEXT_TEXT = re.compile(
+    r"^\s*(?:下一页|下页|后页|下一版|下一张|next(?:\s*page)?|›|»|>|>>)\s*[>›»]*\s*$", re.I)
 _TRS_PAGER = re.compile(
     r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([^'\"]+)['\"]\s*,"
     r"\s*['\"]([^'\"]+)['\"]")
@@ -149,13 +150,18 @@ def _trs_next(source: str, url: str) -> tuple[list[str], int | None]:
 
 
 def _query_page_next(root: html.HtmlElement, url: str) -> list[str]:
-    """``?page=N`` style: the link to page N+1 when the page links to it."""
+    """``?page=N`` style: page N+1, but only when this page links to it (a numbered page link):
+    on the last page the guess would be a 404 or an empty list."""
     parts = urlsplit(url)
     params = dict(parse_qsl(parts.query))
     for name in ("page", "pageNo", "pageno", "pageIndex", "pn", "p", "currentPage", "pageNum"):
         if name in params and params[name].isdigit():
             params[name] = str(int(params[name]) + 1)
-            return [urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(params), ""))]
+            guess = canonical_url(urlunsplit((parts.scheme, parts.netloc, parts.path,
+                                              urlencode(params), "")))
+            linked = {canonical_url(urljoin(url, a.get("href", ""))) for a in root.iter("a")
+                      if a.get("href")}
+            return [guess] if guess in linked else []
     return []
 
 

@@ -72,6 +72,8 @@ def _setup_logging(verbose: bool) -> None:
     if not verbose:
         for handler in logging.getLogger().handlers:
             handler.addFilter(_OwnLines())
+        # trafilatura warns about every page it discards; govwatch reports those itself.
+        logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

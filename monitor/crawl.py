@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from monitor.config import Config
 from monitor.store.db import open_database
@@ -35,6 +36,9 @@ def crawl(config: Config, request: CrawlRequest) -> list[RunRecord]:
     database = open_database(request.db_url)  # migrate once, before crawlers race to it
     with database.session() as session:
         repo = Repository(session)
+        # A subscription receives events from the moment it is first seen; registering it
+        # before the crawl means a new subscriber hears about this crawl's findings.
+        repo.sync_subscriptions([s.id for s in config.subscriptions], datetime.now(UTC))
         records = {s.id: repo.get_site(s.id) for s in sites}
         before = {site_id: r.last_run_id if r else None for site_id, r in records.items()}
     settings = Settings()

@@ -80,8 +80,10 @@ def finish_run(database: Database, site: SiteConfig, run: RunRecord, state: Craw
                     removed += 1
                 else:
                     repo.update_document(doc.id, gone_runs=runs, next_check_at=None)
-            if run.baseline:
-                repo.set_baseline(site.id, now)
+        if run.baseline and status in ("ok", "partial"):
+            # The first crawl that got through is the baseline, even if a page failed: its
+            # documents are archived, and the next crawl's findings are news.
+            repo.set_baseline(site.id, now)
         stats = {**counters, "fetches": outcomes, "events": repo.count_events(run.id),
                  "list_pages": state.list_pages, "list_failures": state.list_failures,
                  "removed": removed}
