@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+import select
 import smtplib
 import ssl
 from collections.abc import Callable
@@ -76,6 +77,17 @@ def _dot_stuff(data: bytes) -> bytes:
     data = re.sub(rb"(?:\r\n|\n|\r(?!\n))", b"\r\n", data)
     data = re.sub(rb"(?m)^\.", b"..", data)
     return data if data.endswith(b"\r\n") else data + b"\r\n"
+
+
+def _peer_spoke_or_left(smtp: smtplib.SMTP) -> bool:
+    """Whether the server closed the connection (or said something) while we sent the body: a
+    server says nothing during DATA, so either way it will not take the message, and not sending
+    the final "." keeps it that way instead of entering the uncertain window."""
+    sock = smtp.sock
+    if sock is None:
+        return True
+    readable, _, _ = select.select([sock], [], [], 0)
+    return bool(readable)
 
 
 def _reply(reply: bytes | str) -> str:
@@ -188,6 +200,10 @@ class SmtpTransport:
             if not before_commit():
                 self._drop()
                 raise SmtpFailure("withdrawn before the point of no return", aborted=True)
+            if _peer_spoke_or_left(smtp):
+                self._drop()
+                raise SmtpFailure("the server closed the connection during the message; "
+                                  "it was not committed")
             committed = True
             smtp.send(b".\r\n")
             code, reply = smtp.getreply()

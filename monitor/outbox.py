@@ -188,6 +188,8 @@ def compose(database: Database, config: Config, *, now: datetime | None = None,
     for sub in config.subscriptions:
         if subscription_ids and sub.id not in subscription_ids:
             continue
+        with database.session() as session:
+            fresh = not OutboxRepository(session).channel_names(sub.id)
         for channel, target in channels_of(sub).items():
             if is_chat(channel) and not available():
                 if not warned:
@@ -196,8 +198,12 @@ def compose(database: Database, config: Config, *, now: datetime | None = None,
                     warned = True
                 continue
             try:
-                item = _compose_one(database, config, sub, channel, target,
-                                    first_seen=seen[sub.id], now=now, force=force)
+                # Channels configured with the subscription start with it (the crawl that
+                # registered it is news to them); one added later, or a webhook URL whose token
+                # was rotated, starts now instead of replaying what the others already got.
+                floor = seen[sub.id] if fresh or channel == CHANNEL_EMAIL else now
+                item = _compose_one(database, config, sub, channel, target, floor=floor,
+                                    now=now, force=force)
             except IntegrityError:
                 # Another run put some of these events in a message first: that run delivers
                 # them, and whatever is left is picked up next time.
@@ -212,13 +218,11 @@ def compose(database: Database, config: Config, *, now: datetime | None = None,
 
 
 def _compose_one(database: Database, config: Config, sub: Subscription, channel: str,
-                 target: str, *, first_seen: datetime, now: datetime,
+                 target: str, *, floor: datetime, now: datetime,
                  force: bool) -> Composed | None:
     with database.session() as session:
         repo, out = Repository(session), OutboxRepository(session)
-        # The e-mail channel is as old as the subscription; a notify URL starts when it appears.
-        state = out.sync_channels(sub.id, [channel],
-                                  first_seen if channel == CHANNEL_EMAIL else now)[channel]
+        state = out.sync_channels(sub.id, [channel], floor)[channel]
         due, fired = due_fire(sub, config, state.served_at, now)
         if not (due or force):
             return None
@@ -327,7 +331,7 @@ def send_pending(database: Database, config: Config, *, transport: SmtpTransport
         for message in due:
             if message.channel == CHANNEL_EMAIL and smtp_down:
                 continue  # the server is unreachable: leave the rest for the next run
-            down = _send_one(database, config, smtp, chat, message, owner, report)
+            down = _send_one(database, config, smtp, chat, message, owner, report, now)
             if down and message.channel == CHANNEL_EMAIL:
                 smtp_down = down
     finally:
@@ -343,10 +347,10 @@ def _backoff(attempts: int) -> timedelta:
 
 
 def _send_one(database: Database, config: Config, smtp: SmtpTransport, chat: AppriseTransport,
-              message: OutboxRecord, owner: str, report: SendReport) -> str | None:
+              message: OutboxRecord, owner: str, report: SendReport,
+              now: datetime) -> str | None:
     """Send one message; returns an error when the SMTP server itself is unusable."""
     target = _target(config, message)
-    now = datetime.now(UTC)
     with database.session() as session:
         out = OutboxRepository(session)
         if target is None:
@@ -366,7 +370,7 @@ def _send_one(database: Database, config: Config, smtp: SmtpTransport, chat: App
         with database.session() as session:
             return OutboxRepository(session).set_state(
                 message.id, "uncertain", expect="sending", owner=owner,
-                lease_until=datetime.now(UTC) + LEASE)
+                lease_until=max(now, datetime.now(UTC)) + LEASE)
 
     try:
         if is_chat(message.channel):
@@ -374,7 +378,7 @@ def _send_one(database: Database, config: Config, smtp: SmtpTransport, chat: App
         else:
             smtp.send(config.smtp.sender, target, message.body, before_commit)
     except (SmtpFailure, NotifyFailure) as exc:
-        return _failed(database, message, owner, attempts, exc, report)
+        return _failed(database, message, owner, attempts, exc, report, now)
     fault("exit-after-send")
     with database.session() as session:
         OutboxRepository(session).set_state(message.id, "sent", expect="uncertain", owner=owner,
@@ -386,7 +390,8 @@ def _send_one(database: Database, config: Config, smtp: SmtpTransport, chat: App
 
 
 def _failed(database: Database, message: OutboxRecord, owner: str, attempts: int,
-            exc: SmtpFailure | NotifyFailure, report: SendReport) -> str | None:
+            exc: SmtpFailure | NotifyFailure, report: SendReport,
+            now: datetime) -> str | None:
     error = str(exc)
     with database.session() as session:
         out = OutboxRepository(session)
@@ -410,10 +415,11 @@ def _failed(database: Database, message: OutboxRecord, owner: str, attempts: int
         delay = _backoff(attempts)
         out.set_state(message.id, "pending", expect=("sending", "uncertain"), owner=owner,
                       last_error=error, claimed_by=None, lease_until=None,
-                      next_attempt_at=datetime.now(UTC) + delay)
+                      next_attempt_at=now + delay)
         report.retrying.append(message.id)
         log.warning("outbox %d: %s; retrying in %s", message.id, error, delay)
     return error if getattr(exc, "connection", False) else None
+
 
 
 # ----------------------------------------------------------------------------------- files

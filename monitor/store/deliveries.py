@@ -62,6 +62,10 @@ class OutboxRepository:
         return {c: ChannelRecord(subscription_id, c, rows[c].first_seen, rows[c].served_at)
                 for c in wanted}
 
+    def channel_names(self, subscription_id: str) -> list[str]:
+        return list(self.session.scalars(select(Channel.channel).where(
+            Channel.subscription_id == subscription_id).order_by(Channel.channel)))
+
     def mark_served(self, subscription_id: str, channel: str, at: datetime) -> None:
         self.session.execute(update(Channel).where(
             Channel.subscription_id == subscription_id, Channel.channel == channel)
