@@ -139,6 +139,10 @@ class SmtpTransport:
                                       f"${cfg.password_env}, which is not set", connection=True)
                 try:
                     smtp.login(cfg.username, password)
+                except UnicodeEncodeError:
+                    raise SmtpFailure(f"the password in ${cfg.password_env} has non-ASCII "
+                                      "characters, which SMTP AUTH (smtplib) cannot send",
+                                      connection=True) from None
                 except smtplib.SMTPAuthenticationError as exc:
                     raise SmtpFailure(f"{where} refused the login as {cfg.username} "
                                       f"({exc.smtp_code} {self._scrub(_reply(exc.smtp_error))})",
