@@ -113,7 +113,8 @@ def test_starttls_and_login_deliver_a_message_that_parses_back(
     plain, html = first.get_body(("plain",)), first.get_body(("html",))
     assert plain is not None and html is not None
     # Dot-stuffing survived the trip: lines that start with "." arrive intact.
-    assert plain.get_content().replace("\r\n", "\n") == "效力状况：有效 → 失效\n.\n.leading dot line\n"
+    text = plain.get_content().replace("\r\n", "\n")
+    assert text == "效力状况：有效 → 失效\n.\n.leading dot line\n"
     assert "<b>失效</b>" in html.get_content()
     assert str(second["To"]) == "yx@example.com"
 
