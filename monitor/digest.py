@@ -217,6 +217,11 @@ def excerpt_pieces(paragraph: Mapping[str, Any]) -> tuple[Piece, ...]:
     return tuple(pieces)
 
 
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _changes(fields: Mapping[str, Any]) -> tuple[FieldChange, ...]:
     return tuple(FieldChange(k, v.get("old"), v.get("new")) for k, v in fields.items()
                  if isinstance(v, Mapping))
@@ -304,7 +309,7 @@ def _entry(candidate: _Candidate, names: Mapping[str, str], base: str) -> Digest
         changed_paragraphs=int(summary.get("changed_paragraphs") or len(excerpt)),
         attachments={k: list(v) for k, v in (summary.get("attachments") or {}).items() if v},
         similarity=first.similarity,
-        snippet=" ".join(str(snippet).split())[:160] if snippet else None,
+        snippet=_shorten(str(snippet), 160) if snippet else None,
         archive_url=absolute(base, document_path(doc.id)),
         diff_url=absolute(base, diff_path(doc.id, first.old_version, first.new_version))
         if first.old_version and first.new_version else None)

@@ -50,7 +50,8 @@ def archive(database: Database) -> Archive:
     for i in range(3):
         world.document("wuxi-fgw", f"无锡市旧文件{i}", baseline=True)
     world.now = NOW - timedelta(hours=3)
-    plan = world.document("wuxi-fgw", "无锡市2026年国民经济和社会发展计划", doc_no="锡发改〔2026〕8号")
+    plan = world.document("wuxi-fgw", "无锡市2026年国民经济和社会发展计划",
+                          doc_no="锡发改〔2026〕8号")
     world.document("wuxi-fgw", "关于申报2026年度工业企业技改项目的通知",
                    text="各有关单位：现将申报工作通知如下。符合条件的给予補貼。")  # traditional
     world.document("yixing", "宜兴市2026年政府工作报告", text="坚持稳中求进。",
@@ -113,8 +114,9 @@ def test_the_mail_shows_the_change_itself_with_links_back(database: Database,
     composed = outbox.compose(database, cfg, now=NOW)
     msg = _parse(composed[0].message.body)
     subject = str(msg["Subject"])
-    assert subject == ("[govwatch] 1 项效力变更，4 篇新文件，1 篇修改，无锡市发展和改革委员会 已建档 3 篇"
-                       " — 宜兴市人民政府等 2 个网站 · 2026-03-02")
+    assert subject == ("[govwatch] 1 项效力变更，4 篇新文件，1 篇修改，"
+                       "无锡市发展和改革委员会 已建档 3 篇 — "
+                       "宜兴市人民政府等 2 个网站 · 2026-03-02")
     html_part, text_part = msg.get_body(("html",)), msg.get_body(("plain",))
     assert html_part is not None and text_part is not None
     html, text = html_part.get_content(), text_part.get_content()
@@ -162,7 +164,7 @@ def test_a_flood_is_listed_in_part_and_counted_in_full(database: Database) -> No
     for i in range(35):
         world.document("wuxi-fgw", f"第{i}号文件")
     digest = _digests(database, cfg)["analyst"]
-    _, text, html = render_digest(digest, cfg)
+    html = render_digest(digest, cfg)[2]
     assert len(digest.event_ids) == 35 and digest.hidden("new") == 5
     assert "另有 5 篇未列出" in html and "第34号文件" not in html and "35 篇新文件" in html
 
