@@ -225,6 +225,7 @@ class CuttingProxy:
         self.target_port = target_port
         self.cut_in_data = 0      # cut the next N connections mid-DATA
         self.refusing = False
+        self.cut_done = threading.Event()
         self._server = socket.create_server(("127.0.0.1", 0))
         self.port: int = self._server.getsockname()[1]
         self._stop = threading.Event()
@@ -267,6 +268,9 @@ class CuttingProxy:
                         seen += data
                         if cut and b"\r\nDATA\r\n" in seen.upper() and \
                                 len(seen) - seen.upper().index(b"\r\nDATA\r\n") > 200:
+                            client.close()
+                            upstream.close()
+                            self.cut_done.set()
                             return  # the body is on its way, the final "." is not
                         upstream.sendall(data)
                     else:

@@ -260,3 +260,16 @@ def test_weekly_digest_on_monday_and_immediate_every_run(database: Database) -> 
         composed_items = outbox.compose(database, cfg)
     weekly = [c for c in composed_items if c.digest.subscription.id == "weekly"]
     assert [len(c.digest.entries) for c in weekly] == [3]
+
+
+def test_several_first_crawls_are_one_phrase_in_the_subject(database: Database) -> None:
+    world = Archive(database)
+    cfg = config()
+    world.subscribe(cfg)
+    for i in range(120):
+        world.document("wuxi-fgw" if i % 3 else "yixing", f"文件{i}", baseline=True)
+    subject, text, _ = render_digest(_digests(database, cfg)["analyst"], cfg)
+    assert subject == ("[govwatch] 2 个网站首次抓取，已建档 120 篇 — "
+                       "宜兴市人民政府等 2 个网站 · 2026-03-02")
+    assert "宜兴市人民政府：首次抓取，已建档 40 篇" in text
+    assert "无锡市发展和改革委员会：首次抓取，已建档 80 篇" in text
