@@ -306,7 +306,7 @@ def recover(database: Database, now: datetime, *, resend_uncertain: bool = False
                              next_attempt_at=now):
                 moved.append(message.id)
                 if message.state == "sending":
-                    log.warning("outbox %d was left 'sending' by %s, which is gone; it never "
+                    log.warning("outbox %d: the claim of %s is stale (process gone or lease over); it never "
                                 "reached the point of no return, so it will be sent again",
                                 message.id, message.claimed_by)
                 else:

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from monitor.store.records import DocumentRecord, EventRecord, OutboxRecord, VersionRecord
-from monitor.store.repository import _document, _event, _version
+from monitor.store.repository import _document, _version
 from monitor.store.schema import Channel, Delivery, Document, Event, OutboxMessage, Version
 
 
@@ -79,16 +79,25 @@ class OutboxRepository:
                            limit: int = 2000) -> list[EventRecord]:
         """Events at or after ``since`` not yet considered for this subscriber and channel,
         in id order from ``after_id`` (page with the last id returned)."""
-        considered = select(Delivery.event_id).where(
-            Delivery.subscription_id == subscription_id, Delivery.channel == channel)
-        query = (select(Event, Document).join(Document, Document.id == Event.document_id)
-                 .where(Event.at >= since, Event.id > after_id, Event.id.not_in(considered))
+        considered = select(Delivery.id).where(
+            Delivery.subscription_id == subscription_id, Delivery.channel == channel,
+            Delivery.event_id == Event.id)
+        # Only the document columns an event record carries: whole Document rows made this
+        # the slowest part of composing a large digest.
+        query = (select(Event, Document.url, Document.title, Document.list_title)
+                 .join(Document, Document.id == Event.document_id)
+                 .where(Event.at >= since, Event.id > after_id, ~considered.exists())
                  .order_by(Event.id).limit(limit))
         if site_ids is not None:
             query = query.where(Event.site_id.in_(list(site_ids)))
         if kinds is not None:
             query = query.where(Event.kind.in_(list(kinds)))
-        return [_event(e, d) for e, d in self.session.execute(query)]
+        return [EventRecord(
+            id=e.id, site_id=e.site_id, document_id=e.document_id, run_id=e.run_id, kind=e.kind,
+            at=e.at, old_version=e.old_version, new_version=e.new_version,
+            fields=dict(e.fields or {}), similarity=e.similarity, baseline=e.baseline,
+            summary=dict(e.summary or {}), url=url, title=title or list_title)
+            for e, url, title, list_title in self.session.execute(query)]
 
     def documents(self, ids: Iterable[int]) -> dict[int, DocumentRecord]:
         wanted = sorted(set(ids))
@@ -100,13 +109,14 @@ class OutboxRepository:
 
     def versions(self, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], VersionRecord]:
         """Versions by (document id, version number), in a few queries rather than one each."""
-        wanted = sorted(set(pairs))
+        wanted = set(pairs)
+        documents = sorted({d for d, _ in wanted})
         found: dict[tuple[int, int], VersionRecord] = {}
-        for i in range(0, len(wanted), 300):
-            chunk = wanted[i:i + 300]
-            rows = self.session.scalars(select(Version).where(or_(
-                *(and_(Version.document_id == d, Version.n == n) for d, n in chunk))))
-            found.update({(r.document_id, r.n): _version(r) for r in rows})
+        for i in range(0, len(documents), 500):
+            rows = self.session.scalars(select(Version).where(
+                Version.document_id.in_(documents[i:i + 500])))
+            found.update({(r.document_id, r.n): _version(r) for r in rows
+                          if (r.document_id, r.n) in wanted})
         return found
 
     # ----------------------------------------------------------------------------- messages
@@ -121,18 +131,22 @@ class OutboxRepository:
                             attempts=0, next_attempt_at=now)
         self.session.add(row)
         self.session.flush()
-        self.session.add_all(Delivery(subscription_id=subscription_id, event_id=event_id,
-                                      channel=channel, outbox_id=row.id)
-                             for event_id in event_ids)
-        self.record_skipped(subscription_id, channel, skipped_ids)
+        self._deliveries(subscription_id, channel, event_ids, row.id)
+        self._deliveries(subscription_id, channel, skipped_ids, None)
         return _outbox(row)
 
     def record_skipped(self, subscription_id: str, channel: str,
                        event_ids: Sequence[int]) -> None:
-        self.session.add_all(Delivery(subscription_id=subscription_id, event_id=event_id,
-                                      channel=channel, outbox_id=None)
-                             for event_id in event_ids)
-        self.session.flush()
+        self._deliveries(subscription_id, channel, event_ids, None)
+
+    def _deliveries(self, subscription_id: str, channel: str, event_ids: Sequence[int],
+                    outbox_id: int | None) -> None:
+        # One executemany rather than an ORM object per row: a first digest can carry
+        # thousands of events.
+        if event_ids:
+            self.session.execute(insert(Delivery), [
+                {"subscription_id": subscription_id, "event_id": event_id, "channel": channel,
+                 "outbox_id": outbox_id} for event_id in event_ids])
 
     def messages(self, *, states: Sequence[str] | None = None, due_at: datetime | None = None,
                  subscription_id: str | None = None, limit: int = 500) -> list[OutboxRecord]:
