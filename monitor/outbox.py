@@ -306,8 +306,9 @@ def recover(database: Database, now: datetime, *, resend_uncertain: bool = False
                              next_attempt_at=now):
                 moved.append(message.id)
                 if message.state == "sending":
-                    log.warning("outbox %d: the claim of %s is stale (process gone or lease over); it never "
-                                "reached the point of no return, so it will be sent again",
+                    log.warning("outbox %d: the claim of %s is stale (process gone or lease "
+                                "over); it never reached the point of no return, so it will be "
+                                "sent again",
                                 message.id, message.claimed_by)
                 else:
                     log.warning("outbox %d was uncertain; sending it again as asked", message.id)
