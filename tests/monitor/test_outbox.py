@@ -9,6 +9,9 @@ import threading
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from email import message_from_bytes
+from email.policy import default
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -284,3 +287,23 @@ def test_a_site_that_starts_failing_is_reported_once(
                 at=NOW + timedelta(minutes=10))
     assert _cycle(database, cfg, NOW + timedelta(minutes=30)).sent == []
     assert len(box.messages) == 1
+
+
+def test_outbox_folder_gets_eml_files_once(database: Database, tmp_path: Path) -> None:
+    _world(database)
+    cfg = _cfg(25)
+    outbox.compose(database, cfg, now=NOW)
+    folder = tmp_path / "outbox"
+    report = outbox.write_pending(database, folder, now=NOW)
+    files = sorted(folder.glob("*.eml"))
+    assert len(files) == 3 and sorted(report.written) == files
+    recipients = set()
+    for path in files:
+        msg = message_from_bytes(path.read_bytes(), policy=default)
+        recipients.add(str(msg["To"]))
+        assert msg.get_body(("html",)) is not None and msg.get_body(("plain",)) is not None
+    assert recipients == {"analyst@example.com", "yx@example.com", "money@example.com"}
+    assert not list(folder.glob("*.tmp"))
+    outbox.compose(database, cfg, now=NOW + timedelta(minutes=20))
+    assert outbox.write_pending(database, folder).written == []
+    assert len(list(folder.glob("*.eml"))) == 3
