@@ -206,7 +206,12 @@ class SmtpTransport:
             if code != 354:
                 raise SmtpFailure(f"DATA refused: {code} {_reply(reply)}", permanent=code >= 500)
             smtp.send(_dot_stuff(data))
-            if not before_commit():
+            try:
+                go_on = before_commit()
+            except BaseException:
+                self._drop()  # e.g. the database is gone: leave the server nothing to keep
+                raise
+            if not go_on:
                 self._drop()
                 raise SmtpFailure("withdrawn before the point of no return", aborted=True)
             if _peer_spoke_or_left(smtp):

@@ -182,8 +182,7 @@ def compose(database: Database, config: Config, *, now: datetime | None = None,
     """Write one outbox message per due channel of each subscriber with something to say."""
     now = now or datetime.now(UTC)
     composed: list[Composed] = []
-    with database.session() as session:
-        seen = Repository(session).sync_subscriptions([s.id for s in config.subscriptions], now)
+    seen = _register(database, config, now)
     warned = False
     for sub in config.subscriptions:
         if subscription_ids and sub.id not in subscription_ids:
@@ -215,6 +214,18 @@ def compose(database: Database, config: Config, *, now: datetime | None = None,
     if composed:
         fault("exit-after-compose")
     return composed
+
+
+def _register(database: Database, config: Config, now: datetime) -> dict[str, datetime]:
+    """First-seen times of the subscriptions, registering new ones; a second run registering the
+    same new subscription at the same moment loses the insert and reads the winner's row."""
+    ids = [s.id for s in config.subscriptions]
+    try:
+        with database.session() as session:
+            return Repository(session).sync_subscriptions(ids, now)
+    except IntegrityError:
+        with database.session() as session:
+            return Repository(session).sync_subscriptions(ids, now)
 
 
 def _compose_one(database: Database, config: Config, sub: Subscription, channel: str,
