@@ -27,7 +27,11 @@ from monitor.templating import local_time, render, templates_dir
 KIND_ORDER = ("status", "new", "changed", "removed", "restored")
 HORIZON = timedelta(days=60)  # undelivered events older than this are history, not news
 CHANNEL_EMAIL = "email"
-MAX_PER_KIND = 30        # a site redesign can touch hundreds of documents: list some, count all
+# A site redesign can touch hundreds of documents: list some, count all. Gmail clips a message
+# whose HTML passes 102 kB ("[Message clipped]"), and an entry with its inline styles takes about
+# 2 kB, so a mail lists at most MAX_ENTRIES, given out in KIND_ORDER (status changes first).
+MAX_ENTRIES = 40
+CHAT_ENTRIES = 12
 EXCERPT_PARAGRAPHS = 2
 CONTEXT_CHARS = 24       # unchanged text kept either side of a change in an excerpt
 FAILED = ("failed", "blocked")
@@ -149,11 +153,19 @@ class Digest:
     def by_kind(self, kind: str) -> list[DigestEntry]:
         return [e for e in self.entries if e.kind == kind]
 
-    def shown(self, kind: str, limit: int = MAX_PER_KIND) -> list[DigestEntry]:
-        return self.by_kind(kind)[:limit]
+    def shown(self, kind: str, total: int = MAX_ENTRIES) -> list[DigestEntry]:
+        """The entries of ``kind`` a message lists when it lists ``total`` at most, the more
+        important kinds first."""
+        budget = total
+        for k in KIND_ORDER:
+            entries = self.by_kind(k)
+            if k == kind:
+                return entries[:max(budget, 0)]
+            budget -= len(entries)
+        return self.by_kind(kind)[:max(budget, 0)]
 
-    def hidden(self, kind: str, limit: int = MAX_PER_KIND) -> int:
-        return max(0, len(self.by_kind(kind)) - limit)
+    def hidden(self, kind: str, total: int = MAX_ENTRIES) -> int:
+        return len(self.by_kind(kind)) - len(self.shown(kind, total))
 
     def sites(self) -> list[str]:
         names = [e.site_name for e in self.entries] + [n for n, _ in self.baselines]
@@ -382,7 +394,8 @@ def context(digest: Digest, config: Config | None = None) -> dict[str, Any]:
 
     ctx: dict[str, Any] = {
         "digest": digest, "lang": lang, "t": t, "field_label": field_label, "kinds": KIND_ORDER,
-        "sub": digest.subscription, "watching": _watching(digest, config),
+        "chat_entries": CHAT_ENTRIES, "sub": digest.subscription,
+        "watching": _watching(digest, config),
         "period_start": local_time(digest.since), "period_end": local_time(digest.generated_at)}
     ctx["summary"] = " ".join(render("email/summary.txt", **ctx).split())
     ctx["preheader"] = ctx["summary"]

@@ -161,12 +161,17 @@ def test_a_flood_is_listed_in_part_and_counted_in_full(database: Database) -> No
     world = Archive(database)
     cfg = config()
     world.subscribe(cfg)
-    for i in range(35):
+    doc = world.document("yixing", "将要失效的文件")
+    world.revise(doc, status="失效")
+    for i in range(44):
         world.document("wuxi-fgw", f"第{i}号文件")
     digest = _digests(database, cfg)["analyst"]
     html = render_digest(digest, cfg)[2]
-    assert len(digest.event_ids) == 35 and digest.hidden("new") == 5
-    assert "另有 5 篇未列出" in html and "第34号文件" not in html and "35 篇新文件" in html
+    assert len(digest.event_ids) == 46
+    # 40 listed: the status change first, then 39 of the 45 new documents.
+    assert len(digest.shown("status")) == 1 and digest.hidden("new") == 6
+    assert "另有 6 篇未列出" in html and "第43号文件" not in html and "45 篇新文件" in html
+    assert len(html.encode()) < 102_000, "Gmail clips longer messages"
 
 
 def test_failing_sites_section(database: Database) -> None:
