@@ -156,20 +156,26 @@ def _digest(g: Globals, *, send: bool, outbox_dir: Path | None, force: bool = Fa
     from monitor.digest import render_digest
 
     config = g.config
+    known = {s.id for s in config.subscriptions}
+    unknown = [s for s in subscriptions if s not in known]
+    if unknown:
+        raise click.UsageError(f"no subscription {', '.join(map(repr, unknown))} (known: "
+                               f"{', '.join(sorted(known)) or 'none configured'})")
     database = g.database()
     if not send and outbox_dir is None:
         digests = outbox.preview(database, config, subscription_ids=subscriptions)
         if not digests:
             click.echo("Nothing to report.")
         for d in digests:
-            subject, text, _ = render_digest(d)
-            click.echo(f"To: {d.subscription.email or ', '.join(d.subscription.notify)}")
+            subject, text, _ = render_digest(d, config)
+            click.echo(f"To: {d.subscription.email or d.channel}")
             click.echo(f"Subject: {subject}\n")
             click.echo(text)
         return EXIT_OK
     composed = outbox.compose(database, config, force=force, subscription_ids=subscriptions)
     for item in composed:
-        click.echo(f"composed: {item.message.subject} → {item.digest.subscription.email}")
+        click.echo(f"composed: {item.message.subject} → {item.digest.subscription.id} "
+                   f"({item.message.channel})")
     if outbox_dir is not None:
         report = outbox.write_pending(database, outbox_dir)
         for path in report.written:
@@ -179,8 +185,9 @@ def _digest(g: Globals, *, send: bool, outbox_dir: Path | None, force: bool = Fa
         click.echo(f"sent {len(report.sent)}, retrying {len(report.retrying)}, "
                    f"failed {len(report.failed)}, uncertain {len(report.uncertain)}")
         if report.uncertain:
-            click.echo("govwatch: some digests may or may not have reached the mail server "
-                       f"(outbox ids {report.uncertain}); check the recipient's mailbox, then "
+            click.echo("govwatch: some digests may or may not have reached the server (outbox "
+                       f"ids {report.uncertain}): the connection or the process ended between "
+                       "the message and the server's answer. Check the recipient's mailbox; "
                        "run `govwatch digest --send --resend-uncertain` if they did not arrive",
                        err=True)
     if not composed and not report.sent:

@@ -126,6 +126,8 @@ class OutboxRecord:
     next_attempt_at: datetime | None
     last_error: str | None
     sent_at: datetime | None
+    claimed_by: str | None = None
+    lease_until: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -263,6 +263,10 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(
+        String(200), doc="host:pid:token of the sender holding it while 'sending'")
+    lease_until: Mapped[datetime | None] = mapped_column(
+        doc="after this a 'sending' claim is stale and the message goes back to 'pending'")
 
 
 class Delivery(Base):
@@ -273,7 +277,10 @@ class Delivery(Base):
     subscription_id: Mapped[str] = mapped_column(String(64))
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
     channel: Mapped[str] = mapped_column(String(300))
-    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"), index=True)
+    outbox_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox.id"), index=True,
+        doc="the message that carried it; NULL: the event was considered and did not match "
+            "the subscription's keywords or publishers, so it is never looked at again")
 
 
 class SubscriptionRecord(Base):
@@ -284,6 +291,20 @@ class SubscriptionRecord(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     first_seen: Mapped[datetime]
+
+
+class Channel(Base):
+    """One way a subscription is reached: ``email``, or ``apprise:<scheme>:<hash>`` for a notify
+    URL (a hash, because the URL holds the webhook's secret token). A channel receives events
+    from its first-seen time on, so a rotated webhook token does not replay the backlog."""
+
+    __tablename__ = "channels"
+
+    subscription_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(300), primary_key=True)
+    first_seen: Mapped[datetime]
+    served_at: Mapped[datetime | None] = mapped_column(
+        doc="the daily/weekly schedule time last served, even when there was nothing to say")
 
 
 class Lock(Base):
