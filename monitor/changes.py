@@ -1,18 +1,32 @@
-"""What changed between two versions of a document, in the terms events use."""
+"""What changed between two versions of a document, in the terms events use.
+
+Everything is compared in the folded form of ``monitor.folding`` — the form the fingerprint
+hashes — so a change set is empty exactly when the two versions have the same fingerprint, up to
+attachment hashes learnt later (a download that failed once and worked the next time is not a
+change to the attachment).
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from crawler.extraction.text import normalize
-from monitor.diff import TextDiff, diff_texts
-from monitor.fingerprint import attachment_key
+from monitor.diff import ParagraphDiff, Segment, TextDiff, diff_texts
+from monitor.folding import fold, text_key
 
 STATUS_KEYS = ("status", "abolished")  # 效力状况 and 废止日期: a `status` event, not `changed`
+# Portals also mark an abolished document in its title ("【已废止】关于…", "…（已失效）").
+STATUS_MARK = re.compile(
+    r"[【\[(（〔]?\s*(?:已废止|已失效|已作废|已撤销|已修订|已修改|废止|失效|作废)\s*[】\])）〕]?")
+STATUS_LABELS = {"status": "效力状况", "abolished": "废止日期", "title": "标题"}
+# A 效力状况 that appears where there was none is news only when it says the document lost force.
+NOT_IN_FORCE = re.compile(r"失效|废止|作废|撤销|停止执行|停止施行|修订|修改|部分有效")
 EXCERPT_PARAGRAPHS = 3
 EXCERPT_CHARS = 600
+EXCERPT_CONTEXT = 30  # unchanged characters kept on each side of an edit in a summary excerpt
+NUMBERS = 10
 
 
 @dataclass(frozen=True)
@@ -28,7 +42,7 @@ class Snapshot:
 @dataclass(frozen=True)
 class ChangeSet:
     fields: dict[str, dict[str, Any]]          # metadata other than status: {key: {old, new}}
-    status_fields: dict[str, dict[str, Any]]   # status / abolished
+    status_fields: dict[str, dict[str, Any]]   # status / abolished / a status mark in the title
     text_changed: bool
     attachments: dict[str, list[str]] = field(default_factory=dict)  # added/removed/changed
     diff: TextDiff | None = None
@@ -45,49 +59,151 @@ class ChangeSet:
     def similarity(self) -> float | None:
         return self.diff.similarity if self.diff else None
 
+    def headline(self) -> str | None:
+        """One line for the top of a notice: a status change first (the most important news for
+        many users), then a changed number (for a plan, a changed target is the news)."""
+        for key, change in self.status_fields.items():
+            return (f"{STATUS_LABELS.get(key, key)}：{change['old'] or '—'} → "
+                    f"{change['new'] or '—'}")
+        if self.diff is not None and self.diff.numbers:
+            return str(self.diff.numbers[0])
+        return None
+
     def summary(self) -> dict[str, Any]:
         """What digests and the web page show without recomputing the diff."""
         out: dict[str, Any] = {"text_changed": self.text_changed}
+        headline = self.headline()
+        if headline:
+            out["headline"] = headline
+        if self.status_fields:
+            out["status"] = self.status_fields
         if self.diff is not None:
             out["numbers"] = [{"context": n.context, "before": n.before, "after": n.after}
-                              for n in self.diff.numbers[:10]]
-            excerpt = []
-            for para in self.diff.changes()[:EXCERPT_PARAGRAPHS]:
-                excerpt.append({
-                    "op": para.op,
-                    "old": para.old[:EXCERPT_CHARS], "new": para.new[:EXCERPT_CHARS],
-                    "segments": [[s.op, s.old, s.new] for s in para.segments][:80],
-                })
-            out["excerpt"] = excerpt
-            out["changed_paragraphs"] = len(self.diff.changes())
+                              for n in self.diff.numbers[:NUMBERS]]
+            changes = self.diff.changes()
+            out["excerpt"] = [_excerpt(p) for p in changes[:EXCERPT_PARAGRAPHS]]
+            out["changed_paragraphs"] = len(changes)
         if any(self.attachments.values()):
             out["attachments"] = self.attachments
         return out
 
 
+def _trim(seg: Segment, first: bool, last: bool) -> list[str]:
+    text = seg.new
+    if seg.op != "equal" or len(text) <= 2 * EXCERPT_CONTEXT + 1:
+        return [seg.op, seg.old, seg.new]
+    if first and last:
+        text = text[:EXCERPT_CONTEXT] + "…"
+    elif first:
+        text = "…" + text[-EXCERPT_CONTEXT:]
+    elif last:
+        text = text[:EXCERPT_CONTEXT] + "…"
+    else:
+        text = text[:EXCERPT_CONTEXT] + "…" + text[-EXCERPT_CONTEXT:]
+    return ["equal", text, text]
+
+
+def _excerpt(para: ParagraphDiff) -> dict[str, Any]:
+    segments = para.segments[:80]
+    return {"op": para.op, "old": para.old[:EXCERPT_CHARS], "new": para.new[:EXCERPT_CHARS],
+            "segments": [_trim(s, i == 0, i == len(segments) - 1)
+                         for i, s in enumerate(segments)]}
+
+
+def _counts_when_added(key: str, value: Any) -> bool:
+    return key == "abolished" or (key == "status" and bool(NOT_IN_FORCE.search(str(value))))
+
+
+def compared_metadata(new: Mapping[str, Any], old: Mapping[str, Any]) -> dict[str, Any]:
+    """The new metadata as it counts against the old.
+
+    A value that changed counts. A field the page shows now and did not before (a redesign that
+    prints 发布时间, an extractor that learnt a label) does not, nor one it no longer shows (a
+    table read only in part): neither is the publisher editing the document — except a status
+    that appears saying the document lost force, and a 废止日期 that appears, which are the news.
+    """
+    out = {k: v for k, v in old.items() if v is not None}
+    for key, value in new.items():
+        if value is None or (key not in out and not _counts_when_added(key, value)):
+            continue
+        out[key] = value
+    return out
+
+
 def _same(a: Any, b: Any) -> bool:
-    return normalize(str(a)) == normalize(str(b)) if a is not None and b is not None else a == b
+    return fold(None if a is None else str(a)) == fold(None if b is None else str(b))
+
+
+def _marks(title: str | None) -> list[str]:
+    return sorted(fold(m.group(0)) for m in STATUS_MARK.finditer(title or ""))
+
+
+def _title_changes(old: str | None, new: str | None,
+                   fields: dict[str, dict[str, Any]], status: dict[str, dict[str, Any]]) -> None:
+    if _same(old, new):
+        return
+    change = {"old": old, "new": new}
+    if _marks(old) != _marks(new):
+        status.setdefault("title", change)
+    bare_old = STATUS_MARK.sub("", old or "")
+    bare_new = STATUS_MARK.sub("", new or "")
+    if not _same(bare_old, bare_new):
+        fields.setdefault("title", change)
+
+
+def _identity(attachment: Mapping[str, Any]) -> str:
+    return str(attachment.get("sha256") or attachment.get("url"))
+
+
+def _label(attachment: Mapping[str, Any]) -> str:
+    return str(attachment.get("name") or attachment.get("url"))
+
+
+def _match(item: Mapping[str, Any], pool: list[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The old attachment a new one is: same bytes, else same URL, else same name."""
+    sha, url, name = item.get("sha256"), item.get("url"), fold(str(item.get("name") or ""))
+    tests = ((lambda c: bool(sha) and c.get("sha256") == sha),
+             (lambda c: bool(url) and c.get("url") == url),
+             (lambda c: bool(name) and fold(str(c.get("name") or "")) == name))
+    for test in tests:
+        for candidate in pool:
+            if test(candidate):
+                pool.remove(candidate)
+                return candidate
+    return None
+
+
+def _attachments(old: Sequence[Mapping[str, Any]],
+                 new: Sequence[Mapping[str, Any]]) -> dict[str, list[str]]:
+    """Added, removed and changed attachments. Matched by content hash first (a renamed download
+    path is the same file), then by URL, then by name; "changed" needs both hashes known (a hash
+    learnt after a failed download is not a change). A file linked twice counts once."""
+    pool = list({_identity(a): a for a in old}.values())
+    added: list[str] = []
+    changed: list[str] = []
+    for item in {_identity(a): a for a in new}.values():
+        match = _match(item, pool)
+        if match is None:
+            added.append(_label(item))
+        elif item.get("sha256") and match.get("sha256") and \
+                match.get("sha256") != item.get("sha256"):
+            changed.append(_label(item))
+    return {"added": added, "removed": [_label(a) for a in pool], "changed": changed}
 
 
 def compare(old: Snapshot, new: Snapshot) -> ChangeSet:
     fields: dict[str, dict[str, Any]] = {}
     status: dict[str, dict[str, Any]] = {}
-    keys = sorted(set(old.metadata) | set(new.metadata))
-    for key in keys:
-        before, after = old.metadata.get(key), new.metadata.get(key)
+    counted = compared_metadata(new.metadata, old.metadata)
+    for key in sorted(set(counted) - {"title"}):
+        before, after = old.metadata.get(key), counted[key]
         if _same(before, after):
             continue
         (status if key in STATUS_KEYS else fields)[key] = {"old": before, "new": after}
-    if not _same(old.title, new.title) and "title" not in fields:
-        fields["title"] = {"old": old.title, "new": new.title}
-    text_changed = normalize(old.text) != normalize(new.text)
+    # The title as the metadata table gives it (信息名称), then as the page shows it.
+    _title_changes(old.metadata.get("title"), counted.get("title"), fields, status)
+    _title_changes(old.title, new.title, fields, status)
+    text_changed = text_key(old.text) != text_key(new.text)
     diff = diff_texts(old.text, new.text) if text_changed else None
-    old_att = {a.get("url"): a for a in old.attachments}
-    new_att = {a.get("url"): a for a in new.attachments}
-    attachments = {
-        "added": [str(new_att[u].get("name")) for u in new_att if u not in old_att],
-        "removed": [str(old_att[u].get("name")) for u in old_att if u not in new_att],
-        "changed": [str(new_att[u].get("name")) for u in new_att if u in old_att
-                    and attachment_key(new_att[u]) != attachment_key(old_att[u])],
-    }
-    return ChangeSet(fields, status, text_changed, attachments, diff)
+    return ChangeSet(fields, status, text_changed, _attachments(old.attachments, new.attachments),
+                     diff)

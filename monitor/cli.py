@@ -32,6 +32,7 @@ class Globals:
     db_url: str
     verbose: bool
     _config: Config | None = None
+    _database: Database | None = None
 
     @property
     def config(self) -> Config:
@@ -40,7 +41,15 @@ class Globals:
         return self._config
 
     def database(self) -> Database:
-        return open_database(self.db_url)
+        """The database, opened (and migrated) once per command, closed when it ends."""
+        if self._database is None:
+            self._database = open_database(self.db_url)
+        return self._database
+
+    def close(self) -> None:
+        if self._database is not None:
+            self._database.dispose()
+            self._database = None
 
 
 def friendly(func: Callable[P, R]) -> Callable[P, R]:
@@ -88,6 +97,7 @@ def main(ctx: click.Context, config_path: str, db_url: str, verbose: bool) -> No
     """govwatch: watch government portals for new and changed policy documents."""
     _setup_logging(verbose)
     ctx.obj = Globals(config_path, db_url, verbose)
+    ctx.call_on_close(ctx.obj.close)
 
 
 # ------------------------------------------------------------------------------------- crawl
@@ -146,20 +156,26 @@ def _digest(g: Globals, *, send: bool, outbox_dir: Path | None, force: bool = Fa
     from monitor.digest import render_digest
 
     config = g.config
+    known = {s.id for s in config.subscriptions}
+    unknown = [s for s in subscriptions if s not in known]
+    if unknown:
+        raise click.UsageError(f"no subscription {', '.join(map(repr, unknown))} (known: "
+                               f"{', '.join(sorted(known)) or 'none configured'})")
     database = g.database()
     if not send and outbox_dir is None:
         digests = outbox.preview(database, config, subscription_ids=subscriptions)
         if not digests:
             click.echo("Nothing to report.")
         for d in digests:
-            subject, text, _ = render_digest(d)
-            click.echo(f"To: {d.subscription.email or ', '.join(d.subscription.notify)}")
+            subject, text, _ = render_digest(d, config)
+            click.echo(f"To: {d.subscription.email or d.channel}")
             click.echo(f"Subject: {subject}\n")
             click.echo(text)
         return EXIT_OK
     composed = outbox.compose(database, config, force=force, subscription_ids=subscriptions)
     for item in composed:
-        click.echo(f"composed: {item.message.subject} → {item.digest.subscription.email}")
+        click.echo(f"composed: {item.message.subject} → {item.digest.subscription.id} "
+                   f"({item.message.channel})")
     if outbox_dir is not None:
         report = outbox.write_pending(database, outbox_dir)
         for path in report.written:
@@ -169,8 +185,9 @@ def _digest(g: Globals, *, send: bool, outbox_dir: Path | None, force: bool = Fa
         click.echo(f"sent {len(report.sent)}, retrying {len(report.retrying)}, "
                    f"failed {len(report.failed)}, uncertain {len(report.uncertain)}")
         if report.uncertain:
-            click.echo("govwatch: some digests may or may not have reached the mail server "
-                       f"(outbox ids {report.uncertain}); check the recipient's mailbox, then "
+            click.echo("govwatch: some digests may or may not have reached the server (outbox "
+                       f"ids {report.uncertain}): the connection or the process ended between "
+                       "the message and the server's answer. Check the recipient's mailbox; "
                        "run `govwatch digest --send --resend-uncertain` if they did not arrive",
                        err=True)
     if not composed and not report.sent:
@@ -338,6 +355,33 @@ def reextract(g: Globals, site_id: str | None) -> None:
     report = reextract_all(g.database(), g.config, site_id=site_id)
     click.echo(f"{report.checked} documents checked, {report.updated} re-extracted, "
                f"{report.unchanged} unchanged, {report.missing_raw} without stored bytes")
+
+
+# ----------------------------------------------------------------------------------- outlets
+
+
+@main.command()
+@click.option("--index", "index", is_flag=True,
+              help="index every document not yet indexed (an archive from an older version)")
+@click.argument("document_id", type=int, required=False)
+@click.pass_obj
+@friendly
+def outlets(g: Globals, index: bool, document_id: int | None) -> None:
+    """The same text published by other outlets: index the archive, or show a document's links."""
+    from monitor.outlets import index_all, linked_documents
+
+    database = g.database()
+    if index:
+        click.echo(f"{index_all(database)} documents indexed")
+    if document_id is not None:
+        links = linked_documents(database, document_id)
+        if not links:
+            click.echo(f"document {document_id}: no other outlet carries its text")
+        for link in links:
+            click.echo(f"{link.similarity:.1%} similar, {link.shared_chars} characters shared: "
+                       f"{link.site_id} {link.title or ''} {link.url}")
+    elif not index:
+        raise click.UsageError("give a DOCUMENT_ID to show its links, or --index")
 
 
 # ------------------------------------------------------------------------------------- demo

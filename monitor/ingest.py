@@ -3,11 +3,19 @@ versions become events.
 
 Rules (DESIGN.md "Versions and events"):
 
-- a failed fetch (timeout, 5xx, challenge, soft-404, maintenance…) is a fetch outcome only;
+- a failed fetch (timeout, 5xx, challenge, soft-404, maintenance…) is a fetch outcome only; so is
+  a page that answered 200 but reads as one of them next to the version we have (a body that
+  vanished, an error page the crawler did not recognise, a page cut off before ``</html>``);
 - a first successful fetch makes version 1 and a ``new`` event (``baseline`` on the site's first
   crawl);
-- a fetch whose fingerprint equals the current version's is unchanged; one equal to a recent
-  older version switches back to it silently (a page flapping between two states alerts once);
+- a fetch whose fingerprint equals the current version's is unchanged — compared with the
+  fingerprint recomputed from the stored content too, so a change to the folding itself is not
+  a change to thousands of documents; one equal to a recent older version switches back to it
+  silently (a page flapping between two states alerts once);
+- a fetch that today's extractor reads exactly as it reads the current version's stored bytes is
+  an extractor upgrade, not an edit: a version marked ``reextract``, no event; when both the
+  extractor and the page changed, the old bytes' new reading is stored first, so the event
+  shows the edit and nothing of the upgrade;
 - otherwise a new version, and ``status`` and/or ``changed`` events;
 - gone (404/410/soft-404) is evidence only: ``monitor.runs`` turns two consecutive successful runs
   of it into ``removed``; a document seen again after ``removed`` is ``restored``.
@@ -16,18 +24,22 @@ Rules (DESIGN.md "Versions and events"):
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from crawler.extraction import EXTRACTOR_VERSION, ExtractOptions, extract
-from crawler.extraction.result import Extraction
-from crawler.items import FetchedAttachment, ListPageResult, PageResult
+from crawler.extraction import ExtractOptions
+from crawler.faults import classify_page
+from crawler.items import ListPageResult, PageResult
 from crawler.outcomes import FetchOutcome
-from monitor.changes import Snapshot, compare
+from monitor import reading as readings
+from monitor.changes import Snapshot, compare, compared_metadata
 from monitor.config import SiteConfig
-from monitor.fingerprint import fingerprint, text_sha256
+from monitor.fingerprint import comparable, text_sha256
+from monitor.folding import text_key
+from monitor.outlets import link_document
 from monitor.recheck import is_due, next_check
 from monitor.store.db import Database
 from monitor.store.records import DocumentRecord, RunRecord, VersionRecord
@@ -36,48 +48,39 @@ from monitor.store.repository import Repository
 log = logging.getLogger(__name__)
 
 RECENT_VERSIONS = 5  # content equal to one of these is a flap back, not a change
+ERROR_PAGE_CHARS = 600  # crawler.faults only believes short pages to be error pages
+TRUNCATION_SLACK = 200  # folded characters a cut-off page may have garbled at its end
+_HTML_END = re.compile(rb"</\s*(?:html|body)\s*>", re.I)
 
 
 class Ingested(StrEnum):
     NEW = "new"
     CHANGED = "changed"
     UNCHANGED = "unchanged"
-    REVERTED = "reverted"      # back to a recent version: no event
+    REVERTED = "reverted"        # back to a recent version: no event
     REEXTRACTED = "reextracted"  # only the extractor differs: new version, no event
+    REFINED = "refined"          # new version with nothing to tell (an attachment hash learnt)
     GONE = "gone"
     FAILED = "failed"
 
 
-def _attachments(item: PageResult, previous: VersionRecord | None) -> list[dict[str, Any]]:
-    """Attachment records for a version. A download that failed this time keeps the hash the
-    previous version had for the same URL, so a flaky download is not a change."""
-    known = {a.get("url"): a for a in (previous.attachments if previous else [])}
-    fetched = {a.url: a for a in item.attachments}
-    assert item.extraction is not None
-    out = []
-    for attachment in item.extraction.attachments:
-        got: FetchedAttachment | None = fetched.get(attachment.url)
-        sha = got.sha256 if got and got.sha256 else None
-        size = got.size if got and got.sha256 else None
-        if sha is None and attachment.url in known:
-            sha = known[attachment.url].get("sha256")
-            size = known[attachment.url].get("size")
-        out.append({"name": attachment.name, "url": attachment.url, "sha256": sha,
-                    "size": size})
-    return out
-
-
-def _snapshot(version: VersionRecord) -> Snapshot:
+def _snapshot(version: VersionRecord | readings.Reading) -> Snapshot:
     return Snapshot(version.title, version.text, version.metadata, version.attachments)
+
+
+def _ends(raw: bytes) -> bool:
+    return bool(_HTML_END.search(raw[-4096:]))
 
 
 class Ingestor:
     """Applies one site's fetch results to the archive, one transaction per fetch."""
 
-    def __init__(self, database: Database, site: SiteConfig, run: RunRecord) -> None:
+    def __init__(self, database: Database, site: SiteConfig, run: RunRecord, *,
+                 link_outlets: bool = True) -> None:
         self.database = database
         self.site = site
         self.run = run
+        self.link_outlets = link_outlets
         self.options = ExtractOptions(encoding=site.encoding,
                                       metadata_selector=site.metadata_selector,
                                       body_selector=site.body_selector)
@@ -102,6 +105,8 @@ class Ingestor:
     # ---------------------------------------------------------------------------- lists
 
     def list_page(self, item: ListPageResult) -> None:
+        """A list page is evidence of which documents exist, never content: a list that shows
+        its documents in a new order, or with a new "latest" badge, changes nothing."""
         with self.database.session() as session:
             repo = Repository(session)
             repo.add_fetch(run_id=self.run.id, site_id=self.site.id, document_id=None,
@@ -119,93 +124,199 @@ class Ingestor:
         with self.database.session() as session:
             repo = Repository(session)
             doc = repo.find_document(self.site.id, item.url)
+            result, outcome, detail = self._decide(repo, doc, item)
+            if outcome != item.outcome:
+                log.warning("%s: fetched as %s but kept as %s: %s", item.url, item.outcome,
+                            outcome, detail)
+            doc = doc or repo.find_document(self.site.id, item.url)
             repo.add_fetch(run_id=self.run.id, site_id=self.site.id,
                            document_id=doc.id if doc else None, url=item.fetched_url,
-                           kind="detail", at=item.fetched_at, outcome=item.outcome.value,
+                           kind="detail", at=item.fetched_at, outcome=outcome.value,
                            http_status=item.http_status, duration_ms=item.duration_ms,
                            size=len(item.raw) if item.raw is not None else None,
-                           detail=item.detail)
-            if item.outcome.is_gone:
-                if doc is not None:
-                    repo.update_document(doc.id, gone_run_id=self.run.id,
-                                         last_checked=item.fetched_at, next_check_at=None)
-                return Ingested.GONE
-            if item.outcome.is_failure or item.outcome == FetchOutcome.EMPTY:
-                return Ingested.FAILED
-            if item.outcome in (FetchOutcome.NOT_MODIFIED, FetchOutcome.UNCHANGED):
-                if doc is None:
-                    return Ingested.FAILED
-                self._seen(repo, doc, item)
-                return Ingested.UNCHANGED
-            return self._content(repo, doc, item)
+                           detail=detail)
+            document_id = doc.id if doc else None
+        if self.link_outlets and document_id is not None and result in (
+                Ingested.NEW, Ingested.CHANGED, Ingested.REEXTRACTED):
+            self._link(document_id, item.url)
+        return result
 
-    def _content(self, repo: Repository, doc: DocumentRecord | None,
-                 item: PageResult) -> Ingested:
+    def _link(self, document_id: int, url: str) -> None:
+        """Outlet matching enriches the archive; the version is already committed, and a failure
+        here is reported, never allowed to stop the crawl."""
+        try:
+            link_document(self.database, document_id)
+        except Exception:
+            log.exception("%s: matching the text against other outlets failed", url)
+
+    def _decide(self, repo: Repository, doc: DocumentRecord | None, item: PageResult
+                ) -> tuple[Ingested, FetchOutcome, str | None]:
+        if item.outcome.is_gone:
+            if doc is not None:
+                repo.update_document(doc.id, gone_run_id=self.run.id,
+                                     last_checked=item.fetched_at, next_check_at=None)
+            return Ingested.GONE, item.outcome, item.detail
+        if (item.outcome.is_failure or item.outcome == FetchOutcome.EMPTY
+                or (item.outcome == FetchOutcome.OK and item.extraction is None)):
+            return Ingested.FAILED, item.outcome, item.detail
+        if item.outcome in (FetchOutcome.NOT_MODIFIED, FetchOutcome.UNCHANGED):
+            if doc is None:
+                return Ingested.FAILED, item.outcome, item.detail
+            self._seen(repo, doc, item)
+            return Ingested.UNCHANGED, item.outcome, item.detail
+        return self._content(repo, doc, item)
+
+    def _content(self, repo: Repository, doc: DocumentRecord | None, item: PageResult
+                 ) -> tuple[Ingested, FetchOutcome, str | None]:
         extraction = item.extraction
         assert extraction is not None
         current = repo.get_version(doc.current_version_id) if doc and doc.current_version_id \
             else None
-        attachments = _attachments(item, current)
-        fp = fingerprint(extraction.title, extraction.text, extraction.metadata, attachments)
-        if doc is None:
-            doc = repo.create_document(self.site.id, item.url, now=item.fetched_at,
-                                       list_title=item.list_title, list_date=item.list_date)
-            version = self._add_version(repo, doc, item, extraction, attachments, fp)
+        attachments = readings.resolve_attachments(
+            extraction.attachments, item.attachments, current.attachments if current else [])
+        fetched = readings.reading(extraction, attachments, current)
+        ok = item.outcome, item.detail
+        if doc is None or current is None:
+            doc = doc or repo.create_document(self.site.id, item.url, now=item.fetched_at,
+                                              list_title=item.list_title,
+                                              list_date=item.list_date)
+            version = self._add_version(repo, doc, item, fetched)
             repo.add_event(site_id=self.site.id, document_id=doc.id, run_id=self.run.id,
                            kind="new", at=item.fetched_at, new_version=version.n,
-                           baseline=self.run.baseline, summary=self._new_summary(extraction))
+                           baseline=self.run.baseline, summary=self._new_summary(fetched))
             self._seen(repo, repo.get_document(doc.id) or doc, item)
-            return Ingested.NEW
-        if current is not None and current.fingerprint == fp:
+            return Ingested.NEW, *ok
+        if self._same(current, fetched):
             self._seen(repo, doc, item)
-            return Ingested.UNCHANGED
-        for older in repo.versions(doc.id, newest_first=True, limit=RECENT_VERSIONS):
-            if older.fingerprint == fp:
+            return Ingested.UNCHANGED, *ok
+        suspect = self._suspect(repo, current, item)
+        if suspect is not None:
+            return Ingested.FAILED, *suspect
+        quiet, again = self._not_an_edit(repo, doc, current, item, fetched)
+        if quiet is not None:
+            self._seen(repo, doc, item)
+            return quiet, *ok
+        base: VersionRecord = current
+        if again is not None and not self._same(current, again):
+            # Both the extractor and the page changed: store how today's extractor reads the
+            # old bytes first, so that the event compares like with like.
+            base = self._add_stored_reading(repo, doc, current, again, item.fetched_at)
+        version = self._add_version(repo, doc, item, fetched)
+        self._restore(repo, doc, item)
+        told = self._change_events(repo, doc, base, version, item.fetched_at)
+        self._seen(repo, repo.get_document(doc.id) or doc, item, edited=told)
+        return (Ingested.CHANGED if told else Ingested.REFINED), *ok
+
+    def _not_an_edit(self, repo: Repository, doc: DocumentRecord, current: VersionRecord,
+                     item: PageResult, fetched: readings.Reading
+                     ) -> tuple[Ingested | None, readings.Reading | None]:
+        """A fetch that differs from the current version without the document being edited:
+        back to a recent version (flapping), or the same page read by a newer extractor. Also
+        returns the current version's bytes as today's extractor reads them (None when they
+        were not needed or are not stored)."""
+        recent = [v for v in repo.versions(doc.id, newest_first=True, limit=RECENT_VERSIONS)
+                  if v.id != current.id]
+        for older in recent:
+            if self._same(older, fetched):
                 log.info("%s: back to version %d (flapping), no event", item.url, older.n)
                 repo.set_current_version(doc.id, older.id)
-                self._seen(repo, doc, item)
-                return Ingested.REVERTED
-        if current is not None and self._extractor_only(repo, current, fp):
-            self._add_version(repo, doc, item, extraction, attachments, fp, cause="reextract")
-            self._seen(repo, doc, item)
-            return Ingested.REEXTRACTED
-        version = self._add_version(repo, doc, item, extraction, attachments, fp)
-        if current is not None:
-            self._change_events(repo, doc, current, version, item.fetched_at)
-        self._seen(repo, repo.get_document(doc.id) or doc, item, edited=True)
-        return Ingested.CHANGED
+                return Ingested.REVERTED, None
+        again = self._reread(repo, doc, current)
+        if again is not None and self._same(again, fetched):
+            log.info("%s: only the extractor changed (%s → %s), no event", item.url,
+                     current.extractor_version, fetched.extractor_version)
+            self._add_version(repo, doc, item, fetched, cause="reextract")
+            return Ingested.REEXTRACTED, again
+        for older in recent:
+            if older.extractor_version == readings.current_extractor():
+                continue
+            old_again = self._reread(repo, doc, older)
+            if old_again is not None and self._same(old_again, fetched):
+                log.info("%s: back to version %d as today's extractor reads it, no event",
+                         item.url, older.n)
+                self._add_version(repo, doc, item, fetched, cause="reextract")
+                return Ingested.REVERTED, again
+        return None, again
 
-    def _extractor_only(self, repo: Repository, current: VersionRecord, fp: str) -> bool:
-        """After an extractor upgrade: does the new extractor read the *old* page bytes the same
-        way it read the new ones? Then the page did not change; the extractor did."""
-        if current.extractor_version == EXTRACTOR_VERSION or not current.raw_sha256:
-            return False
-        raw = repo.get_blob(current.raw_sha256)
+    # ------------------------------------------------------------------------ judgements
+
+    @staticmethod
+    def _same(stored: VersionRecord | readings.Reading, fetched: readings.Reading) -> bool:
+        """Equal to a stored version (or a reading of its bytes): by its stored fingerprint;
+        else by one recomputed from its content (fingerprints taken by an older folding differ
+        from today's), with the fetched metadata as it counts against the stored (a field that
+        only appeared or disappeared is not an edit: ``monitor.changes.compared_metadata``)."""
+        if stored.fingerprint == fetched.fingerprint:
+            return True
+        before = comparable(stored.title, stored.text, stored.metadata, stored.attachments)
+        now = comparable(fetched.title, fetched.text,
+                         compared_metadata(fetched.metadata, stored.metadata),
+                         fetched.attachments)
+        return before == now
+
+    def _suspect(self, repo: Repository, current: VersionRecord, item: PageResult
+                 ) -> tuple[FetchOutcome, str] | None:
+        """A 200 answer that is not the document: checked only when the fingerprint differs,
+        against the version we have."""
+        extraction = item.extraction
+        assert extraction is not None
+        text = extraction.text
+        if current.text.strip() and not text.strip():
+            return FetchOutcome.EMPTY, f"no body text where version {current.n} had some"
+        if len(text) < ERROR_PAGE_CHARS and len(text) * 2 < len(current.text):
+            verdict = classify_page(200, text)
+            if verdict != FetchOutcome.OK:
+                return verdict, f"the page reads as {verdict.value}: {text[:100]}"
+        if item.raw is not None and current.raw_sha256 and not _ends(item.raw):
+            old_key, new_key = text_key(current.text), text_key(text)
+            head = new_key[:max(0, len(new_key) - TRUNCATION_SLACK)]
+            if len(new_key) < len(old_key) and old_key.startswith(head):
+                old_raw = repo.get_blob(current.raw_sha256)
+                if old_raw is not None and _ends(old_raw):
+                    return (FetchOutcome.TRUNCATED,
+                            f"the page stops before </html> and its text is the first "
+                            f"{len(new_key)} of {len(old_key)} characters of version "
+                            f"{current.n}")
+        return None
+
+    def _reread(self, repo: Repository, doc: DocumentRecord, version: VersionRecord
+                ) -> readings.Reading | None:
+        raw = repo.get_blob(version.raw_sha256) if version.raw_sha256 else None
         if raw is None:
-            return False
-        again = extract(raw, current.url, content_type=current.content_type,
-                        options=self.options)
-        return fingerprint(again.title, again.text, again.metadata,
-                           current.attachments) == fp
+            return None
+        return readings.reread(raw, doc.url, version, self.options)
+
+    # ---------------------------------------------------------------------------- writes
 
     def _add_version(self, repo: Repository, doc: DocumentRecord, item: PageResult,
-                     extraction: Extraction, attachments: list[dict[str, Any]], fp: str,
-                     cause: str = "crawl") -> VersionRecord:
+                     content: readings.Reading, cause: str = "crawl") -> VersionRecord:
         raw_sha = repo.put_blob(item.raw, item.fetched_at) if item.raw is not None else None
         for attachment in item.attachments:
             if attachment.body is not None:
                 repo.put_blob(attachment.body, item.fetched_at)
         return repo.add_version(
-            doc.id, now=item.fetched_at, url=item.fetched_url, title=extraction.title,
-            metadata=dict(extraction.metadata), metadata_raw=dict(extraction.metadata_raw),
-            text=extraction.text, text_sha256=text_sha256(extraction.text), fingerprint=fp,
-            attachments=attachments, published=extraction.published, raw_sha256=raw_sha,
+            doc.id, now=item.fetched_at, url=item.fetched_url, title=content.title,
+            metadata=content.metadata, metadata_raw=content.metadata_raw, text=content.text,
+            text_sha256=text_sha256(content.text), fingerprint=content.fingerprint,
+            attachments=content.attachments, published=content.published, raw_sha256=raw_sha,
             http_status=item.http_status, content_type=item.content_type,
-            encoding=extraction.encoding, extractor_version=extraction.extractor_version,
+            encoding=content.encoding, extractor_version=content.extractor_version,
             cause=cause)
 
+    @staticmethod
+    def _add_stored_reading(repo: Repository, doc: DocumentRecord, stored: VersionRecord,
+                            again: readings.Reading, now: datetime) -> VersionRecord:
+        return repo.add_version(
+            doc.id, now=now, url=stored.url, title=again.title, metadata=again.metadata,
+            metadata_raw=again.metadata_raw, text=again.text,
+            text_sha256=text_sha256(again.text), fingerprint=again.fingerprint,
+            attachments=again.attachments, published=again.published,
+            raw_sha256=stored.raw_sha256, http_status=stored.http_status,
+            content_type=stored.content_type, encoding=again.encoding,
+            extractor_version=again.extractor_version, cause="reextract")
+
     def _change_events(self, repo: Repository, doc: DocumentRecord, old: VersionRecord,
-                       new: VersionRecord, at: datetime) -> None:
+                       new: VersionRecord, at: datetime) -> bool:
         change = compare(_snapshot(old), _snapshot(new))
         summary = change.summary()
         if change.is_status_change:
@@ -218,10 +329,21 @@ class Ingestor:
                            kind="changed", at=at, old_version=old.n, new_version=new.n,
                            fields=change.fields, similarity=change.similarity,
                            summary=summary)
+        return change.is_change or change.is_status_change
+
+    def _restore(self, repo: Repository, doc: DocumentRecord, item: PageResult) -> None:
+        """A removed document answered with content again."""
+        fresh = repo.get_document(doc.id)
+        if fresh is None or fresh.state != "removed":
+            return
+        repo.update_document(doc.id, state="active", gone_runs=0, gone_run_id=None)
+        repo.add_event(site_id=self.site.id, document_id=doc.id, run_id=self.run.id,
+                       kind="restored", at=item.fetched_at, new_version=fresh.version_count)
 
     def _seen(self, repo: Repository, doc: DocumentRecord, item: PageResult,
               edited: bool = False) -> None:
         """The document answered with content: bookkeeping, and ``restored`` if it was gone."""
+        self._restore(repo, doc, item)
         values: dict[str, Any] = {
             "last_seen": item.fetched_at, "last_checked": item.fetched_at, "gone_runs": 0,
             "gone_run_id": None,
@@ -240,18 +362,12 @@ class Ingestor:
             values["list_title"] = item.list_title
         if item.list_date:
             values["list_date"] = item.list_date
-        if doc.state == "removed":
-            values["state"] = "active"
-            current = repo.get_document(doc.id)
-            repo.add_event(site_id=self.site.id, document_id=doc.id, run_id=self.run.id,
-                           kind="restored", at=item.fetched_at,
-                           new_version=current.version_count if current else None)
         repo.update_document(doc.id, **values)
 
     @staticmethod
-    def _new_summary(extraction: Extraction) -> dict[str, Any]:
-        return {"excerpt_text": extraction.text[:200],
-                "publisher": extraction.metadata.get("publisher"),
-                "doc_no": extraction.metadata.get("doc_no"),
-                "status": extraction.metadata.get("status"),
-                "published": extraction.published}
+    def _new_summary(content: readings.Reading) -> dict[str, Any]:
+        return {"excerpt_text": content.text[:200],
+                "publisher": content.metadata.get("publisher"),
+                "doc_no": content.metadata.get("doc_no"),
+                "status": content.metadata.get("status"),
+                "published": content.published}

@@ -3,7 +3,9 @@
 A run is *successful* when every list page it asked for answered; only successful runs count as
 evidence that a document is gone, and a document is ``removed`` only after two consecutive
 successful runs found it gone (404/410/soft-404, or missing from a list the run read to the end).
-A failed or blocked run decides nothing about documents.
+A failed or blocked run decides nothing about documents: it neither counts towards a removal nor
+breaks a streak. A successful run that lists the document, or fetches it with content, does break
+it: "consecutive" means no successful run in between saw the document alive.
 """
 
 from __future__ import annotations
@@ -69,6 +71,11 @@ def finish_run(database: Database, site: SiteConfig, run: RunRecord, state: Craw
             if complete:
                 for doc in repo.unlisted_active(site.id, run.id, run.started_at):
                     gone.setdefault(doc.id, doc)
+            # Listed again by a successful run (even if its own fetch failed this time): the
+            # earlier sighting of it gone is no longer part of a consecutive streak.
+            for doc in repo.listed_again(site.id, run.id):
+                if doc.id not in gone:
+                    repo.update_document(doc.id, gone_runs=0)
             for doc in gone.values():
                 if doc.state != "active":
                     continue

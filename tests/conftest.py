@@ -19,7 +19,9 @@ PG_ADMIN_URL = os.environ.get("GOVWATCH_TEST_PG",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("GOVWATCH_TEST_REDIS", "redis://127.0.0.1:6379/0")
 REPO = Path(__file__).resolve().parent.parent
-REAL_PAGES = REPO.parent / "shared" / "real-pages"
+# Real portal pages live beside the repository (../shared/real-pages), never inside it.
+REAL_PAGES = Path(os.environ.get("GOVWATCH_REAL_PAGES",
+                                 REPO.parent / "shared" / "real-pages"))
 
 
 def require_services() -> bool:

@@ -126,3 +126,26 @@ class OutboxRecord:
     next_attempt_at: datetime | None
     last_error: str | None
     sent_at: datetime | None
+    claimed_by: str | None = None
+    lease_until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class LinkedDocumentRecord:
+    """A document that carries the same text as another (``monitor.outlets``), as seen from
+    that other document."""
+
+    document_id: int
+    site_id: str
+    url: str
+    title: str | None
+    publisher: str | None
+    published: str | None
+    state: str
+    similarity: float
+    overlap: float
+    shared_chars: int
+    version: int        # the linked document's version that was compared
+    own_version: int    # the version of the document asked about that was compared
+    detected_at: datetime
+    checked_at: datetime

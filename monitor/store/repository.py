@@ -267,6 +267,13 @@ class Repository:
             Document.site_id == site_id, Document.gone_run_id == run_id))
         return [_document(r) for r in rows]
 
+    def listed_again(self, site_id: str, run_id: int) -> list[DocumentRecord]:
+        """Documents counted as gone before that this run's lists showed again."""
+        rows = self.session.scalars(select(Document).where(
+            Document.site_id == site_id, Document.gone_runs > 0,
+            Document.listed_run_id == run_id))
+        return [_document(r) for r in rows]
+
     def mark_gone(self, document_id: int, run_id: int) -> None:
         self.update_document(document_id, gone_run_id=run_id)
 

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Dialect,
@@ -203,6 +204,48 @@ class Event(Base):
         JSON, default=dict, doc="what digests show: numeric headline, excerpt, reason")
 
 
+class TextIndex(Base):
+    """Which version of a document its text anchors were taken from (monitor.outlets)."""
+
+    __tablename__ = "text_index"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    version_id: Mapped[int] = mapped_column(Integer)
+    chars: Mapped[int] = mapped_column(Integer, doc="length of the folded text")
+    anchors: Mapped[int] = mapped_column(Integer, doc="number of anchors stored")
+    indexed_at: Mapped[datetime]
+
+
+class TextAnchor(Base):
+    """Sampled shingle hashes of a document's current text. Two documents that share many are
+    candidates for "the same text at two outlets"; derived data, replaced when the text changes."""
+
+    __tablename__ = "text_anchors"
+
+    hash: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True,
+                                             index=True)
+
+
+class OutletLink(Base):
+    """Two documents that carry the same text (the same plan at the issuing department and in
+    the newspaper). Stored once per pair, ``document_id < other_id``."""
+
+    __tablename__ = "outlet_links"
+    __table_args__ = (UniqueConstraint("document_id", "other_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    other_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    similarity: Mapped[float] = mapped_column(Float, doc="0..1 within the shared passage")
+    overlap: Mapped[float] = mapped_column(Float, doc="share of the shorter text in the passage")
+    shared_chars: Mapped[int] = mapped_column(Integer)
+    document_version: Mapped[int] = mapped_column(Integer, doc="version n compared")
+    other_version: Mapped[int] = mapped_column(Integer)
+    detected_at: Mapped[datetime]
+    checked_at: Mapped[datetime]
+
+
 class OutboxMessage(Base):
     __tablename__ = "outbox"
 
@@ -220,6 +263,10 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(
+        String(200), doc="host:pid:token of the sender holding it while 'sending'")
+    lease_until: Mapped[datetime | None] = mapped_column(
+        doc="after this a 'sending' claim is stale and the message goes back to 'pending'")
 
 
 class Delivery(Base):
@@ -230,7 +277,10 @@ class Delivery(Base):
     subscription_id: Mapped[str] = mapped_column(String(64))
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
     channel: Mapped[str] = mapped_column(String(300))
-    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"), index=True)
+    outbox_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox.id"), index=True,
+        doc="the message that carried it; NULL: the event was considered and did not match "
+            "the subscription's keywords or publishers, so it is never looked at again")
 
 
 class SubscriptionRecord(Base):
@@ -241,6 +291,20 @@ class SubscriptionRecord(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     first_seen: Mapped[datetime]
+
+
+class Channel(Base):
+    """One way a subscription is reached: ``email``, or ``apprise:<scheme>:<hash>`` for a notify
+    URL (a hash, because the URL holds the webhook's secret token). A channel receives events
+    from its first-seen time on, so a rotated webhook token does not replay the backlog."""
+
+    __tablename__ = "channels"
+
+    subscription_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(300), primary_key=True)
+    first_seen: Mapped[datetime]
+    served_at: Mapped[datetime | None] = mapped_column(
+        doc="the daily/weekly schedule time last served, even when there was nothing to say")
 
 
 class Lock(Base):

@@ -23,3 +23,26 @@ def test_reopening_a_migrated_database_is_a_no_op(database: Database, db_url: st
     current, head = schema_revision(again.engine)
     assert current == head
     again.dispose()
+
+
+def test_every_migration_downgrades_and_upgrades_again(database: Database) -> None:
+    """Down to an empty database and back up to the newest schema, one step at a time."""
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+    from sqlalchemy import inspect
+
+    from monitor.store.db import MIGRATIONS, schema_revision, upgrade
+
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with database.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "base")
+    leftover = set(inspect(database.engine).get_table_names()) - {"alembic_version"}
+    assert leftover == set()
+    upgrade(database.engine)
+    current, head = schema_revision(database.engine)
+    assert current == head
+    with database.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
