@@ -10,13 +10,23 @@ from monitor.store.schema import Base
 config = context.config
 target_metadata = Base.metadata
 
+# Tables that live in govwatch's database but belong to a library, which creates them itself:
+# APScheduler's job store (monitor.scheduler). Autogenerate must not propose dropping them.
+FOREIGN_TABLES = frozenset({"apscheduler_jobs"})
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool,
+                   compare_to: object) -> bool:
+    return not (type_ == "table" and name in FOREIGN_TABLES)
+
 
 def run() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
         raise RuntimeError("run migrations through `govwatch db upgrade`")
     context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=connection.dialect.name == "sqlite")
+                      render_as_batch=connection.dialect.name == "sqlite",
+                      include_object=include_object)
     with context.begin_transaction():
         context.run_migrations()
 
