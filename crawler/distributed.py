@@ -35,7 +35,8 @@ import logging
 import time
 from typing import Any
 
-from scrapy import Request
+from scrapy import Request, Spider
+from scrapy.utils.misc import load_object
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -63,9 +64,12 @@ def distributed_settings(redis_url: str, prefix: str) -> dict[str, Any]:
         "SCHEDULER_PERSIST": True,
         "REDIS_URL": redis_url,
         "GOVWATCH_REDIS_PREFIX": prefix,
-        # N workers on one site make N requests at a time to its host; keep each to one, so
-        # that a round stays as polite as a single crawl's two.
+        # N workers on one site make N requests at a time to its host: one each keeps a round
+        # of two workers as polite as a single crawl (two per host).
         "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+        # Scrapy takes up to CONCURRENT_REQUESTS requests off the scheduler into its own
+        # download queues; a worker holding dozens would leave the others nothing to do.
+        "CONCURRENT_REQUESTS": 2,
         "ITEM_PIPELINES": {**base_settings.ITEM_PIPELINES,
                            "crawler.pipelines.StorePipeline": None,
                            "crawler.distributed.RetryingStorePipeline": 300},
@@ -93,7 +97,19 @@ class RoundQueue(PriorityQueue):  # type: ignore[misc]  # scrapy-redis has no ty
 
 
 class RoundScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis has no type hints
-    """scrapy-redis's scheduler without the ``spider=`` arguments Scrapy 2.13+ deprecates."""
+    """scrapy-redis's scheduler without what Scrapy 2.13+ deprecates: ``Spider.log()`` and the
+    ``spider=`` arguments to the stats collector (a warning per request)."""
+
+    def open(self, spider: Spider) -> None:
+        self.spider = spider
+        self.queue = load_object(self.queue_cls)(
+            server=self.server, spider=spider, key=self.queue_key % {"spider": spider.name},
+            serializer=self.serializer)
+        if not self.df:  # type: ignore[has-type]  # set by scrapy-redis's __init__
+            self.df = load_object(self.dupefilter_cls).from_spider(spider)
+        if self.flush_on_start:
+            self.flush()
+        log.debug("%s: the shared frontier holds %d requests", spider.name, len(self.queue))
 
     def enqueue_request(self, request: Request) -> bool:
         if not request.dont_filter and self.df.request_seen(request):

@@ -45,6 +45,7 @@ def snapshot(crawler: Crawler, state: CrawlState) -> dict[str, Any]:
     counters = {k.removeprefix("govwatch/"): v for k, v in stats.items()
                 if k.startswith("govwatch/") and isinstance(v, int | float)}
     counters["requests"] = stats.get("downloader/request_count", 0)
+    counters["pages"] = stats.get("item_scraped_count", 0)  # list and document pages stored
     return {"list_pages": state.list_pages, "list_failures": state.list_failures,
             "blocked": state.blocked, "columns_complete": sorted(state.columns_complete),
             "columns_failed": sorted(state.columns_failed), "counters": counters}
@@ -52,10 +53,10 @@ def snapshot(crawler: Crawler, state: CrawlState) -> dict[str, Any]:
 
 def merge(snapshots: dict[str, dict[str, Any]]) -> tuple[CrawlState, dict[str, Any]]:
     """The round's state and counters from every worker's snapshot. ``counters["workers"]``
-    says how many requests each worker made."""
+    says what each worker did: requests made, pages stored."""
     state = CrawlState()
     counters: dict[str, Any] = {}
-    workers: dict[str, int] = {}
+    workers: dict[str, dict[str, int]] = {}
     for worker, snap in sorted(snapshots.items()):
         state.list_pages += snap["list_pages"]
         state.list_failures += snap["list_failures"]
@@ -64,7 +65,7 @@ def merge(snapshots: dict[str, dict[str, Any]]) -> tuple[CrawlState, dict[str, A
         state.columns_failed.update(snap["columns_failed"])
         for key, value in snap["counters"].items():
             counters[key] = counters.get(key, 0) + value
-        workers[worker] = snap["counters"].get("requests", 0)
+        workers[worker] = {k: snap["counters"].get(k, 0) for k in ("requests", "pages")}
     counters["workers"] = workers
     return state, counters
 
@@ -157,9 +158,9 @@ def finish_round(spider: RoundSpider, reason: str) -> RunRecord:
                      counters=counters)
     round_.close()
     spider.round_finished = True
-    log.info("%s: round of run %d finished: %s (%s); requests per worker: %s", spider.site.id,
-             run.id, run.status, run.message or reason,
-             ", ".join(f"{w} {n}" for w, n in counters["workers"].items()))
+    log.info("%s: round of run %d finished: %s (%s); pages stored per worker: %s",
+             spider.site.id, run.id, run.status, run.message or reason,
+             ", ".join(f"{w} {n['pages']}" for w, n in counters["workers"].items()))
     return run
 
 

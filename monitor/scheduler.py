@@ -232,6 +232,11 @@ class SchedulerDaemon:
         self.scheduler.pause()
         if self.runner is not None:
             self.runner.stop_all()
+        # APScheduler 3's loop looks for due jobs once more after shutdown() has stopped the
+        # executors, and a job due then is marked as run although it was refused ("cannot
+        # schedule new futures after shutdown", agronholm/apscheduler#285, #985): detached
+        # from the job store first, the loop finds nothing, and the run is kept for next time.
+        self.scheduler.remove_jobstore("default")
         self.scheduler.shutdown(wait=True)
         self.scheduler = None
         self._resources.close()

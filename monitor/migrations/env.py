@@ -5,18 +5,15 @@ from __future__ import annotations
 
 from alembic import context
 
-from monitor.store.schema import Base
+from monitor.store.schema import FOREIGN_TABLES, Base
 
 config = context.config
 target_metadata = Base.metadata
 
-# Tables that live in govwatch's database but belong to a library, which creates them itself:
-# APScheduler's job store (monitor.scheduler). Autogenerate must not propose dropping them.
-FOREIGN_TABLES = frozenset({"apscheduler_jobs"})
-
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool,
                    compare_to: object) -> bool:
+    """Leave the tables libraries own (APScheduler's job store) out of autogenerate."""
     return not (type_ == "table" and name in FOREIGN_TABLES)
 
 
