@@ -336,8 +336,9 @@ def _crawl_in_child(g: Globals, sites: tuple[str, ...]) -> int:
               show_default=True, help="seconds a crawl may take before it is stopped")
 @click.option("--digest-timeout", type=click.FloatRange(min=1), default=1800,
               show_default=True, help="seconds a digest job may take")
-@click.option("--grace", type=click.FloatRange(min=0), default=60, show_default=True,
-              help="seconds between asking a job to stop (SIGTERM) and killing it")
+@click.option("--grace", type=click.FloatRange(min=0), default=90, show_default=True,
+              help="seconds between asking a job to stop (SIGTERM) and killing it; more than "
+                   "the download timeout (60 s), so that a stopped crawl can record its run")
 @click.option("--jobs", "max_jobs", type=click.IntRange(min=1), default=4, show_default=True,
               help="jobs running at once")
 @click.option("--distributed", is_flag=True,

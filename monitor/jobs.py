@@ -111,7 +111,7 @@ class JobSettings:
     db_url: str
     crawl_timeout: float = 4 * 3600.0
     digest_timeout: float = 30 * 60.0
-    grace: float = 60.0            # seconds between SIGTERM and SIGKILL
+    grace: float = 90.0            # seconds between SIGTERM and SIGKILL
     distributed: bool = False      # crawl with `--distributed` (a shared Redis frontier)
     verbose: bool = False
     python: str = field(default_factory=lambda: sys.executable)
@@ -133,6 +133,7 @@ class JobRunner:
         self.settings = settings
         self._lock = threading.Lock()
         self._children: dict[int, subprocess.Popen[bytes]] = {}
+        self._stopped: set[int] = set()  # pids stop_all() told to stop
         self._stopping = False
 
     def update(self, config: Config, settings: JobSettings) -> None:
@@ -213,9 +214,11 @@ class JobRunner:
         finally:
             with self._lock:
                 self._children.pop(child.pid, None)
-                stopping = self._stopping
-        if outcome == Outcome.OK and code != 0:
-            outcome = Outcome.STOPPED if stopping else Outcome.FAILED
+                stopped = child.pid in self._stopped
+        if outcome == Outcome.OK and stopped:
+            outcome = Outcome.STOPPED
+        elif outcome == Outcome.OK and code != 0:
+            outcome = Outcome.FAILED
         return JobResult(job, outcome, time.monotonic() - started, code)
 
     def _stop_child(self, child: subprocess.Popen[bytes]) -> int:
@@ -237,6 +240,7 @@ class JobRunner:
         with self._lock:
             self._stopping = True
             children = list(self._children.values())
+            self._stopped.update(c.pid for c in children)
         if children:
             log.info("stopping %d running job(s): pids %s", len(children),
                      ", ".join(str(c.pid) for c in children))

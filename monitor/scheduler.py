@@ -70,7 +70,9 @@ TriggerFactory = Callable[[str, str], BaseTrigger]
 class ScheduleOptions:
     crawl_timeout: float = 4 * 3600.0    # a crawl still going after this is stopped
     digest_timeout: float = 30 * 60.0
-    grace: float = 60.0                  # SIGTERM → SIGKILL
+    # SIGTERM → SIGKILL. Scrapy's graceful stop waits for the downloads in flight, which may take
+    # DOWNLOAD_TIMEOUT (60 s): a shorter grace would kill crawls before they record their runs.
+    grace: float = 90.0
     workers: int = 4                     # jobs running at once
     # A run missed while the scheduler was down still happens if it is less than this late: a
     # morning crawl missed during a reboot runs after it, not tomorrow.
