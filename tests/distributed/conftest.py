@@ -1,16 +1,13 @@
-"""Fixtures for distributed crawling: a Redis key prefix of the test's own (deleted afterwards),
-and portals that answer slowly enough for several workers to share the work."""
+"""Fixtures for distributed crawling: a Redis client, and a key prefix of the test's own (deleted
+afterwards)."""
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
-
-from monitor.demo.server import Page, PortalServer, RequestRecord
 
 if TYPE_CHECKING:
     from redis import Redis
@@ -33,21 +30,3 @@ def prefix(redis: Redis) -> Iterator[str]:
     keys = list(redis.scan_iter(f"{name}:*"))
     if keys:
         redis.delete(*keys)
-
-
-class SlowPortal(PortalServer):
-    """A portal whose every answer takes ``delay`` seconds, as a small government server's do."""
-
-    def __init__(self, pages: dict[str, Page], delay: float) -> None:
-        super().__init__(pages)
-        self.delay = delay
-        self.closing = threading.Event()
-
-    def _handle(self, record: RequestRecord) -> Page | None:  # PortalServer's request hook
-        page = super()._handle(record)
-        self.closing.wait(self.delay)
-        return page
-
-    def stop(self) -> None:
-        self.closing.set()
-        super().stop()

@@ -4,10 +4,11 @@ new ones, so that a second round has events of every kind to raise exactly once.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from monitor.demo.server import Page
+from monitor.demo.server import Page, PortalServer, RequestRecord
 
 PER_PAGE = 10
 HTML = "text/html; charset=UTF-8"
@@ -101,3 +102,21 @@ def build(count: int, revision: int = 0) -> dict[str, Page]:
         pages[f"/notice/{n}.html"] = Page(_detail(n, revision, rev).encode(),
                                           headers={"Content-Type": HTML})
     return pages
+
+
+class SlowPortal(PortalServer):
+    """A portal whose every answer takes ``delay`` seconds, as a small government server's do."""
+
+    def __init__(self, pages: dict[str, Page], delay: float) -> None:
+        super().__init__(pages)
+        self.delay = delay
+        self.closing = threading.Event()
+
+    def _handle(self, record: RequestRecord) -> Page | None:  # PortalServer's request hook
+        page = super()._handle(record)
+        self.closing.wait(self.delay)
+        return page
+
+    def stop(self) -> None:
+        self.closing.set()
+        super().stop()

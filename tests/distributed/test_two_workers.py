@@ -18,8 +18,7 @@ import yaml
 from monitor.store.db import open_database
 from monitor.store.records import RunRecord
 from monitor.store.repository import Repository
-from tests.distributed.conftest import SlowPortal
-from tests.distributed.portal import Revision, build
+from tests.distributed.portal import Revision, SlowPortal, build
 
 if TYPE_CHECKING:
     from redis import Redis
