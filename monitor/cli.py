@@ -318,12 +318,14 @@ def run(g: Globals, sites: tuple[str, ...], outbox_dir: Path | None) -> None:
 
 def _crawl_in_child(g: Globals, sites: tuple[str, ...]) -> int:
     """Crawl in a child process: Twisted's reactor runs once per process."""
+    import os
     import subprocess
 
-    command = [sys.executable, "-m", "monitor", "--config", g.config_path, "--db", g.db_url]
+    command = [sys.executable, "-m", "monitor", "--config", g.config_path]
     if g.verbose:
         command.append("--verbose")
-    code = subprocess.call([*command, "crawl", *sites])
+    # The database URL by the environment: it may hold a password, and command lines are public.
+    code = subprocess.call([*command, "crawl", *sites], env={**os.environ, "GOVWATCH_DB": g.db_url})
     # A crash or a signal is a failed crawl too, for monitoring: one of the documented codes.
     return code if code in (EXIT_OK, EXIT_CONFIG, EXIT_SITES_FAILED) else EXIT_SITES_FAILED
 

@@ -117,11 +117,15 @@ class JobSettings:
     python: str = field(default_factory=lambda: sys.executable)
 
     def govwatch(self, *args: str) -> list[str]:
-        command = [self.python, "-m", "monitor", "--config", self.config_path,
-                   "--db", self.db_url]
+        command = [self.python, "-m", "monitor", "--config", self.config_path]
         if self.verbose:
             command.append("--verbose")
         return [*command, *args]
+
+    def environment(self) -> dict[str, str]:
+        # The database URL goes by the environment, not the command line: it may hold a
+        # password, and any local user can read another process's command line.
+        return {**os.environ, "GOVWATCH_DB": self.db_url}
 
 
 class JobRunner:
@@ -148,6 +152,7 @@ class JobRunner:
         settings = self.settings
         command = settings.govwatch("crawl", *(["--distributed"] if settings.distributed
                                                else []), site_id)
+        env = settings.environment()
         owner = f"{owner_id()}:scheduler"
         ttl = timedelta(seconds=settings.crawl_timeout + settings.grace) + LOCK_MARGIN
         if not acquire(self.database, crawl_lock(site_id), ttl=ttl, owner=owner):
@@ -156,7 +161,7 @@ class JobRunner:
                 "crawled already")))
         try:
             started = datetime.now(UTC)
-            result = self._run_child(job, command, settings.crawl_timeout)
+            result = self._run_child(job, command, env, settings.crawl_timeout)
             if result.outcome == Outcome.SKIPPED:
                 return self._report(result)
             run = self._crawl_run(site_id, started, settings.distributed)
@@ -181,8 +186,10 @@ class JobRunner:
             return self._report(JobResult(job, Outcome.SKIPPED,
                                           detail=f"no {cadence} subscriptions"))
         args = [arg for sub_id in ids for arg in ("--subscription", sub_id)]
-        command = self.settings.govwatch("digest", "--send", *args)
-        return self._report(self._run_child(job, command, self.settings.digest_timeout))
+        settings = self.settings
+        command = settings.govwatch("digest", "--send", *args)
+        return self._report(self._run_child(job, command, settings.environment(),
+                                            settings.digest_timeout))
 
     def _report(self, result: JobResult) -> JobResult:
         trouble = result.outcome in (Outcome.FAILED, Outcome.TIMED_OUT) or (
@@ -192,14 +199,15 @@ class JobRunner:
 
     # ---------------------------------------------------------------------------- children
 
-    def _run_child(self, job: str, command: list[str], timeout: float) -> JobResult:
+    def _run_child(self, job: str, command: list[str], env: dict[str, str],
+                   timeout: float) -> JobResult:
         started = time.monotonic()
         with self._lock:
             if self._stopping:
                 return JobResult(job, Outcome.SKIPPED, detail="the scheduler is stopping")
             # A session of its own: a Ctrl-C on the scheduler's terminal reaches the scheduler
             # only, which then stops the children in order.
-            child = subprocess.Popen(command, start_new_session=True)
+            child = subprocess.Popen(command, env=env, start_new_session=True)
             self._children[child.pid] = child
         log.info("%s: started (pid %d)", job, child.pid)
         outcome = Outcome.OK

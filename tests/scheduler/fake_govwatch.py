@@ -16,7 +16,8 @@ import time
 
 args = sys.argv[1:]  # -m monitor --config C --db D [--verbose] COMMAND ...
 with open(os.environ["FAKE_CALLS"], "a", encoding="utf-8") as calls:
-    calls.write(json.dumps({"pid": os.getpid(), "args": args, "at": time.time()}) + "\n")
+    calls.write(json.dumps({"pid": os.getpid(), "args": args, "at": time.time(),
+                            "db": os.environ.get("GOVWATCH_DB")}) + "\n")
 if os.environ.get("FAKE_IGNORE_TERM"):
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 if os.environ.get("FAKE_START_RUN") and "crawl" in args:
@@ -25,7 +26,7 @@ if os.environ.get("FAKE_START_RUN") and "crawl" in args:
     from monitor.store.db import open_database
 
     config = load_config(args[args.index("--config") + 1])
-    database = open_database(args[args.index("--db") + 1])
+    database = open_database(os.environ["GOVWATCH_DB"])
     start_run(database, config.site(args[-1]), worker=f"fake:{os.getpid()}")
     database.dispose()
 time.sleep(float(os.environ.get("FAKE_SLEEP", "0")))
