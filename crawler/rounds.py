@@ -298,9 +298,11 @@ class Round:
                     log.info("%s: joined the round of run %d (%d other live worker(s))",
                              site.id, info.run_id, info.live_workers)
                     return "join"
+                if not start:
+                    return None  # it is being finished: nothing left to help with
             if time.monotonic() > deadline:
-                raise DistributedError(f"{site.id}: a round is starting and did not get going "
-                                       f"within {wait:.0f} s")
+                raise DistributedError(f"{site.id}: the round under way could neither be joined "
+                                       f"nor did it end within {wait:.0f} s")
             time.sleep(0.2)
 
     def _open(self, database: Database, site: SiteConfig, digest: str) -> str:

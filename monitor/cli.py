@@ -144,8 +144,10 @@ def _crawl(g: Globals, sites: tuple[str, ...]) -> int:
 def _crawl_status(runs: list[RunRecord]) -> int:
     from monitor.crawl import summarize
 
-    for line in summarize(runs):
-        click.echo(line)
+    for run, line in zip(runs, summarize(runs), strict=True):
+        # A distributed round this process left while other workers finish it.
+        click.echo(f"{run.site_id}: run {run.id} still running (other workers are finishing "
+                   "it)" if run.status == "running" else line)
     if not runs:
         click.echo("govwatch: no site was crawled (are they all disabled?)", err=True)
         return EXIT_SITES_FAILED
@@ -164,6 +166,7 @@ def _crawl_distributed(g: Globals, sites: tuple[str, ...], redis_url: str | None
     client = connect(redis_url)
     assert redis_url is not None
     assignments = start_rounds(config, database, client, prefix, sites)
+    client.close()
     g.close()  # the crawl opens its own connections
     runs = crawl_rounds(config, CrawlRequest(g.config_path, g.db_url, sites, g.verbose),
                         assignments, redis_url, prefix)
@@ -196,25 +199,14 @@ def worker(g: Globals, sites: tuple[str, ...], redis_url: str | None, redis_pref
     assert redis_url is not None
     assignments = await_rounds(config, database, client, redis_prefix, sites, wait=wait,
                                max_sites=max_sites)
+    client.close()
     if not assignments:
         click.echo(f"no crawl round to join within {wait:.0f} s")
         sys.exit(EXIT_OK)
     g.close()
     runs = crawl_rounds(config, CrawlRequest(g.config_path, g.db_url, sites, g.verbose),
                         assignments, redis_url, redis_prefix)
-    for line in summarize_rounds(runs):
-        click.echo(line)
-    sys.exit(EXIT_SITES_FAILED if any(r.status in ("failed", "blocked") for r in runs)
-             else EXIT_OK)
-
-
-def summarize_rounds(runs: list[RunRecord]) -> list[str]:
-    """Like ``monitor.crawl.summarize``, and says so when other workers are still at it."""
-    from monitor.crawl import summarize
-
-    return [f"{r.site_id}: run {r.id} still running (other workers are finishing it)"
-            if r.status == "running" else line for r, line in zip(runs, summarize(runs),
-                                                                  strict=True)]
+    sys.exit(_crawl_status(runs))
 
 
 # ------------------------------------------------------------------------------------ digest

@@ -18,7 +18,7 @@ from monitor.config import Config, SiteConfig
 from monitor.crawl import CrawlRequest, crawl
 from monitor.exceptions import DistributedError
 from monitor.locks import owner_id
-from monitor.store.db import Database
+from monitor.store.db import Database, open_database
 from monitor.store.records import RunRecord
 from monitor.store.repository import Repository
 
@@ -128,8 +128,6 @@ def crawl_rounds(config: Config, request: CrawlRequest, assignments: list[Assign
     settings = tuple(distributed_settings(redis_url, prefix).items()) + request.settings
     crawl(config, CrawlRequest(request.config_path, request.db_url, tuple(by_site),
                                request.verbose, settings, spider_factory=factory))
-    from monitor.store.db import open_database
-
     database = open_database(request.db_url)
     try:
         with database.session() as session:
