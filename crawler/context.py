@@ -56,6 +56,11 @@ class CrawlContext:
             setattr(crawler, _ATTR, context)
         return context
 
+    def install(self, crawler: Crawler) -> None:
+        """Make this the crawler's context, before the spider asks for one: for a worker that
+        joins a run another process started (``crawler.round_spider``)."""
+        setattr(crawler, _ATTR, self)
+
     @classmethod
     def create(cls, crawler: Crawler, site_id: str) -> CrawlContext:
         settings = crawler.settings

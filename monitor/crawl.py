@@ -6,14 +6,18 @@ run`` start each crawl in a child process (``python -m monitor crawl``) for that
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from monitor.config import Config
+from monitor.config import Config, SiteConfig
 from monitor.store.db import open_database
 from monitor.store.records import RunRecord
 from monitor.store.repository import Repository
+
+if TYPE_CHECKING:
+    from scrapy import Spider
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,9 @@ class CrawlRequest:
     site_ids: tuple[str, ...]
     verbose: bool = False
     settings: tuple[tuple[str, object], ...] = ()
+    # The spider class of each site; crawler.spiderloader.spider_for when not given (a
+    # distributed crawl gives crawler.round_spider's).
+    spider_factory: Callable[[SiteConfig], type[Spider]] | None = None
 
 
 def crawl(config: Config, request: CrawlRequest) -> list[RunRecord]:
@@ -53,7 +60,7 @@ def crawl(config: Config, request: CrawlRequest) -> list[RunRecord]:
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     process = CrawlerProcess(settings)
     for site in sites:
-        process.crawl(spider_for(site))
+        process.crawl((request.spider_factory or spider_for)(site))
     process.start()
 
     runs: list[RunRecord] = []

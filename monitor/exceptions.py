@@ -56,6 +56,12 @@ class LockedError(GovwatchError):
     exit_code = 75
 
 
+class DistributedError(GovwatchError):
+    """Distributed crawling can't go ahead: Redis unreachable or not installed, a SQLite database,
+    or workers holding different definitions of a site. Raised by ``crawler.rounds`` and
+    ``monitor.worker``."""
+
+
 class DeliveryError(GovwatchError):
     """A digest could not be handed to SMTP or another channel. Raised by ``monitor.notify``;
     the outbox keeps the message and retries it on the next run."""

@@ -314,3 +314,9 @@ class Lock(Base):
     owner: Mapped[str] = mapped_column(String(200))
     acquired_at: Mapped[datetime]
     expires_at: Mapped[datetime]
+
+
+# Tables in govwatch's database that a library creates and owns, with a layout that belongs to its
+# version: APScheduler's job store (monitor.scheduler). Neither models nor migrations describe
+# them, and Alembic's autogenerate must leave them alone (monitor/migrations/env.py).
+FOREIGN_TABLES = frozenset({"apscheduler_jobs"})
