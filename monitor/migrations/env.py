@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from monitor.store.schema import Base
+from monitor.store.schema import Base, include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -16,7 +16,8 @@ def run() -> None:
     if connection is None:
         raise RuntimeError("run migrations through `govwatch db upgrade`")
     context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=connection.dialect.name == "sqlite")
+                      render_as_batch=connection.dialect.name == "sqlite",
+                      include_name=include_name)
     with context.begin_transaction():
         context.run_migrations()
 
