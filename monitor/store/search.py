@@ -38,6 +38,7 @@ from operator import add
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     Column,
     ColumnElement,
     Connection,
@@ -279,7 +280,7 @@ class SearchPlan:
                   i: int) -> ColumnElement[bool]:
         # A correlated scalar subquery, so that the database checks one document at a time in
         # the outer query's order (and stops after a page) instead of collecting every match.
-        pattern = bindparam(f"search_term_{i}", _like(term))
+        pattern: BindParameter[str] = bindparam(f"search_term_{i}", _like(term))
         if self.dialect == "postgresql":
             body = select(pg_documents.c.body).where(
                 pg_documents.c.document_id == id_column).scalar_subquery()
