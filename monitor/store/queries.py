@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select, true
 from sqlalchemy.orm import Session
 
 from monitor.store import blobs, search
@@ -207,7 +207,7 @@ class Archive:
             max_page = max(search.PROBE_LIMIT // per_page, 1)
             page = min(page, max_page)
         query = self._newest_first(select(Document, Site.name).join(Site)
-                                   .where(and_(*where))).offset((page - 1) * per_page) \
+                                   .where(and_(true(), *where))).offset((page - 1) * per_page) \
             .limit(per_page + 1)
         found = self.session.execute(query).all()
         rows = [self._row(doc, site_name) for doc, site_name in found[:per_page]]
@@ -219,7 +219,7 @@ class Archive:
         at_least: int | None = None
         if plan is None or plan.selective:
             total = int(self.session.scalar(
-                select(func.count()).select_from(Document).where(and_(*where))) or 0)
+                select(func.count()).select_from(Document).where(and_(true(), *where))) or 0)
         elif not filters.narrowed:
             at_least = search.PROBE_LIMIT
         return DocumentPage(tuple(rows), page, per_page, has_next=len(found) > per_page,

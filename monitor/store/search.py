@@ -290,8 +290,9 @@ class SearchPlan:
         return body.like(pattern, escape="\\")
 
 
-def plan(session: Session, query: str, *, limit: int = PROBE_LIMIT) -> SearchPlan | None:
+def plan(session: Session, query: str, *, limit: int | None = None) -> SearchPlan | None:
     """Probe the index for each term; None when the query has no terms."""
+    limit = PROBE_LIMIT if limit is None else limit
     found = terms(query)
     if not found:
         return None
