@@ -3,9 +3,8 @@ TestClient over the app."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import warnings
+from collections.abc import Iterator
 
 import pytest
 
