@@ -226,7 +226,7 @@ def _timed(get: Callable[[str], Any], paths: list[str], rounds: int) -> list[flo
 
 def _p(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(int(round(q * (len(ordered) - 1))), len(ordered) - 1)]
+    return ordered[min(round(q * (len(ordered) - 1)), len(ordered) - 1)]
 
 
 def measure(database: Database, n: int, label: str) -> dict[str, dict[str, float]]:

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import click
 import yaml
+
 from monitor.demo.sample import build_portal, demo_sites
 from monitor.demo.server import PortalServer
-
 from monitor.exceptions import GovwatchError
 
 SAMPLES = Path(__file__).resolve().parents[2] / "seeds" / "samples"

@@ -61,7 +61,8 @@ def page(*, title: str, publisher: str, doc_no: str, status: str, published: str
 
 
 def plan_page(gdp: str = "7%", status: str = "有效", extra: bool = False) -> str:
-    paragraphs = [f"全市经济社会发展主要预期目标是：地区生产总值增长{gdp}；规模以上工业增加值增长8%。",
+    paragraphs = [f"全市经济社会发展主要预期目标是：地区生产总值增长{gdp}；"
+                  "规模以上工业增加值增长8%。",
                   "重点抓好以下九个方面工作。",
                   "一是坚持创新驱动发展，加快建设科技强市。",
                   "二是深化改革开放，持续优化营商环境。",
