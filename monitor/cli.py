@@ -372,16 +372,31 @@ def schedule(g: Globals, crawl_timeout: float, digest_timeout: float, grace: flo
     run_scheduler(g.config_path, g.db_url, options, verbose=g.verbose)
 
 
+def _help_settings(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from monitor.web.server import settings_help
+
+    click.echo("Settings (govwatch serve --setting NAME VALUE):\n" + settings_help())
+    ctx.exit()
+
+
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="address to listen on; beyond loopback an access token is required "
+                   "(config web.token_env, default $GOVWATCH_WEB_TOKEN)")
 @click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--setting", "overrides", type=(str, str), multiple=True, metavar="NAME VALUE",
+              help="change a setting (see --help-settings)")
+@click.option("--help-settings", is_flag=True, expose_value=False, is_eager=True,
+              callback=_help_settings, help="list the settings and exit")
 @click.pass_obj
 @friendly
-def serve(g: Globals, host: str, port: int) -> None:
+def serve(g: Globals, host: str, port: int, overrides: tuple[tuple[str, str], ...]) -> None:
     """Archive browser (binds 127.0.0.1 unless told otherwise)."""
     from monitor.web.server import serve as run_server
 
-    run_server(g.config_path, g.db_url, host=host, port=port)
+    run_server(g.config_path, g.db_url, host=host, port=port, overrides=overrides)
 
 
 # ------------------------------------------------------------------------------------ export

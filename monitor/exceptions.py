@@ -65,3 +65,11 @@ class DistributedError(GovwatchError):
 class DeliveryError(GovwatchError):
     """A digest could not be handed to SMTP or another channel. Raised by ``monitor.notify``;
     the outbox keeps the message and retries it on the next run."""
+
+
+class ServeError(GovwatchError):
+    """``govwatch serve`` can't start as asked: it would expose the archive to the network
+    without an access token, or a ``--setting`` is unknown or malformed. Raised by
+    ``monitor.web.settings`` before anything listens."""
+
+    exit_code = 2

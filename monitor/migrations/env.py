@@ -5,16 +5,10 @@ from __future__ import annotations
 
 from alembic import context
 
-from monitor.store.schema import FOREIGN_TABLES, Base
+from monitor.store.schema import Base, include_name
 
 config = context.config
 target_metadata = Base.metadata
-
-
-def include_object(obj: object, name: str | None, type_: str, reflected: bool,
-                   compare_to: object) -> bool:
-    """Leave the tables libraries own (APScheduler's job store) out of autogenerate."""
-    return not (type_ == "table" and name in FOREIGN_TABLES)
 
 
 def run() -> None:
@@ -23,7 +17,7 @@ def run() -> None:
         raise RuntimeError("run migrations through `govwatch db upgrade`")
     context.configure(connection=connection, target_metadata=target_metadata,
                       render_as_batch=connection.dialect.name == "sqlite",
-                      include_object=include_object)
+                      include_name=include_name)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from monitor.store import blobs
+from monitor.store import blobs, search
 from monitor.store.records import (
     DocumentRecord,
     EventRecord,
@@ -313,6 +313,9 @@ class Repository:
             value = meta.get(key)
             setattr(doc, key, str(value)[:200] if value is not None else None)
         self.session.flush()
+        # Every change of current version passes here, so the search index can't fall behind.
+        search.index_document(self.session, doc.id,
+                              search.body_of(version.title, meta, version.text))
 
     def get_version(self, version_id: int) -> VersionRecord | None:
         row = self.session.get(Version, version_id)

@@ -302,7 +302,7 @@ def test_the_job_table_is_apschedulers_not_a_schema_difference(
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    from monitor.store.schema import FOREIGN_TABLES, Base
+    from monitor.store.schema import FOREIGN_TABLES, Base, include_name
 
     python, _ = fake_python
     scheduler = daemon(config_path, db_url, python)
@@ -312,9 +312,7 @@ def test_the_job_table_is_apschedulers_not_a_schema_difference(
     engine = make_engine(db_url)
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(table(JOB_TABLE))).scalar() == 3
-        context = MigrationContext.configure(conn, opts={
-            "include_object": lambda _o, name, type_, *_: not (type_ == "table"
-                                                               and name in FOREIGN_TABLES)})
+        context = MigrationContext.configure(conn, opts={"include_name": include_name})
         assert compare_metadata(context, Base.metadata) == []
     engine.dispose()
 
