@@ -46,5 +46,6 @@ def test_every_migration_downgrades_and_upgrades_again(database: Database) -> No
     current, head = schema_revision(database.engine)
     assert current == head
     with database.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                         "include_name": include_name})
         assert compare_metadata(context, Base.metadata) == []
