@@ -65,7 +65,7 @@ def document_page(request: Request, document_id: int, n: int | None) -> HTMLResp
     current_n = next((v.n for v in versions if v.id == doc.current_version_id), None)
     return page(request, "document.html", doc=doc, version=version, versions=versions,
                 events=list(reversed(events)), site=site, current_n=current_n,
-                outlets=other_outlets(database, document_id), site_names=site_names,
+                outlets=other_outlets(database, document_id, doc.site_id), site_names=site_names,
                 metadata_order=METADATA_ORDER)
 
 

@@ -10,10 +10,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from monitor.diff import diff_texts
+from monitor.outlets import outlet_diff
 from monitor.store.queries import Archive
 from monitor.store.repository import Repository
 from monitor.web import diffview
-from monitor.web.deps import archive, not_found
+from monitor.web.deps import archive, not_found, state
 from monitor.web.render import page
 from monitor.web.routes.documents import METADATA_ORDER, document_page
 from monitor.web.security import SNAPSHOT_HEADERS
@@ -53,6 +54,25 @@ def diff(request: Request, document_id: int,
                 title_rows=diffview.rows(title, context=0) if title.changed else [],
                 fields=diffview.field_changes(old.metadata, new.metadata, METADATA_ORDER),
                 attachments=diffview.attachment_changes(old.attachments, new.attachments))
+
+
+@router.get("/documents/{document_id}/outlets/{other_id}", response_class=HTMLResponse)
+def outlet(request: Request, document_id: int, other_id: int,
+           view: Annotated[str, Query(pattern=r"^(side|inline)$")] = "side") -> HTMLResponse:
+    """What differs between this document and the same text at another outlet: their shared
+    passage, this document on the left."""
+    with archive(request) as session:
+        repo = Repository(session)
+        doc, other = repo.get_document(document_id), repo.get_document(other_id)
+        if doc is None or other is None:
+            raise not_found(f"no document {document_id if doc is None else other_id} in the "
+                            "archive")
+        site_names = Archive(session).site_names()
+    match = outlet_diff(state(request).database, document_id, other_id)
+    if match is None:
+        raise not_found(f"document {document_id} or {other_id} has no text to compare")
+    return page(request, "outlet.html", doc=doc, other=other, match=match, view=view,
+                rows=diffview.rows(match.passage), site_names=site_names)
 
 
 @router.get("/documents/{document_id}/versions/{n}/snapshot", response_class=HTMLResponse)
