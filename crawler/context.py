@@ -34,6 +34,21 @@ class CrawlState:
     columns_failed: set[str] = field(default_factory=set)
     blocked: int = 0
     requested: set[str] = field(default_factory=set)
+    # document links found per column (start URL): a column that ends with none is reported
+    column_links: dict[str, int] = field(default_factory=dict)
+    # list requests made, as (method, url, form): pagination never asks for a page twice
+    lists_requested: set[tuple[str, str, tuple[tuple[str, str], ...]]] = field(
+        default_factory=set)
+    detail_ok: int = 0            # document fetches that answered with the document
+    detail_blocked: int = 0       # … that met a WAF or JavaScript challenge
+    rechecks: int = 0             # known documents rechecked because they were due
+    offsite: set[str] = field(default_factory=set)  # document links outside allowed_domains
+    # what the run summary and the run record's message should tell the user, in order
+    warnings: list[str] = field(default_factory=list)
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
 
 
 @dataclass
@@ -54,6 +69,12 @@ class CrawlContext:
                 raise RuntimeError("govwatch components need a PortalSpider")
             context = cls.create(crawler, site_id)
             setattr(crawler, _ATTR, context)
+        return context
+
+    @classmethod
+    def peek(cls, crawler: Crawler) -> CrawlContext | None:
+        """The crawler's context if a spider has created it (extensions that only report)."""
+        context: CrawlContext | None = getattr(crawler, _ATTR, None)
         return context
 
     @classmethod

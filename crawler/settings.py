@@ -25,12 +25,26 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 60  # many portals are slow, some very slow at night
 DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
+# A body shorter than its Content-Length must fail (a `truncated` outcome), never be stored as a
+# version that lost its last paragraphs. This is Scrapy's default, stated because it matters.
+DOWNLOAD_FAIL_ON_DATALOSS = True
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOADER_MIDDLEWARES = {
+    # Retries that wait (doubling) and honour Retry-After, holding the whole host meanwhile.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.retry.BackoffRetryMiddleware": 550,
+}
+GOVWATCH_RETRY_BACKOFF = 2.0        # seconds before the first retry; doubles for each next one
+GOVWATCH_RETRY_BACKOFF_MAX = 60.0
+GOVWATCH_RETRY_AFTER_MAX = 300.0    # a longer Retry-After is not waited for in this run
 COOKIES_ENABLED = True  # some portals set a session cookie on the list page and expect it back
 TELNETCONSOLE_ENABLED = False
 REDIRECT_ENABLED = True
+# Portals chain at most two or three redirects (http→https, / → index.shtml); more is a wall
+# reloading itself, reported as a challenge after a few tries rather than twenty.
+REDIRECT_MAX_TIMES = 5
 REFERER_ENABLED = True
 DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
@@ -43,6 +57,8 @@ EXTENSIONS = {
     "crawler.extensions.Progress": 110,
 }
 GOVWATCH_PROGRESS_INTERVAL = 30.0  # seconds between progress lines; 0 switches them off
+GOVWATCH_ATTACHMENT_MAXSIZE = 30 * 1024 * 1024  # larger files are recorded by name and URL only
+GOVWATCH_RECHECK_BATCH = 500  # due documents queued at a time: memory flat in the site's size
 
 LOG_LEVEL = "INFO"
 LOG_FORMAT = "%(asctime)s [%(name)s] %(levelname)s: %(message)s"

@@ -62,8 +62,14 @@ def _attachments(item: PageResult, previous: VersionRecord | None) -> list[dict[
         if sha is None and attachment.url in known:
             sha = known[attachment.url].get("sha256")
             size = known[attachment.url].get("size")
-        out.append({"name": attachment.name, "url": attachment.url, "sha256": sha,
-                    "size": size})
+        record = {"name": attachment.name, "url": attachment.url, "sha256": sha, "size": size}
+        # Validators for the next recheck's conditional request (crawler.spiders.portal).
+        etag = got.etag if got and got.sha256 else known.get(attachment.url, {}).get("etag")
+        modified = got.last_modified if got and got.sha256 else known.get(
+            attachment.url, {}).get("last_modified")
+        if etag or modified:
+            record.update(etag=etag, last_modified=modified)
+        out.append(record)
     return out
 
 
@@ -92,6 +98,15 @@ class Ingestor:
         if doc.gone_runs or (doc.state == "removed" and doc.next_check_at is None):
             return True
         return is_due(doc.next_check_at, now or datetime.now(UTC))
+
+    def attachments_of(self, doc: DocumentRecord) -> dict[str, dict[str, Any]]:
+        """The current version's attachments by URL (hash, size, validators), so that a recheck
+        asks for them conditionally instead of downloading them again."""
+        if not doc.current_version_id:
+            return {}
+        with self.database.session() as session:
+            version = Repository(session).get_version(doc.current_version_id)
+        return {str(a.get("url")): a for a in (version.attachments if version else [])}
 
     def due_documents(self, exclude: Iterable[str] = (), limit: int = 5000
                       ) -> list[DocumentRecord]:

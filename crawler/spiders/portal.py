@@ -2,6 +2,19 @@
 
 A site is data (``seeds/*.yaml``); ``crawler.spiderloader`` makes one subclass of this spider per
 configured site, so ``scrapy crawl wuxi-fgw`` works, and quirks are overrides in the YAML.
+
+A run asks only for what it must:
+
+- list pages until a page lists only documents the archive knows (``stop_after_known_pages``;
+  not on the site's first, baseline crawl), at most ``max_list_pages`` per column;
+- new documents, and known ones whose recheck is due (``monitor.recheck``), with
+  If-None-Match / If-Modified-Since from the last fetch: a 304 or the same raw bytes (sha256)
+  ends the fetch without extraction;
+- attachments only when the page changed, conditionally as well.
+
+Every request is ``dont_filter``: the spider keeps its own sets of what it asked for, so that a
+redirect to the same URL (a cookie wall reloading itself) is followed, reaches
+REDIRECT_MAX_TIMES and is reported, instead of vanishing in Scrapy's duplicate filter.
 """
 
 from __future__ import annotations
@@ -10,6 +23,7 @@ import hashlib
 import logging
 import time
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any, ClassVar
@@ -17,61 +31,49 @@ from typing import Any, ClassVar
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
-from scrapy.http import Response
+from scrapy.http import FormRequest, Response
 from twisted.python.failure import Failure
 
 from crawler.context import CrawlContext
-from crawler.discovery import discover
-from crawler.extraction import ExtractOptions, extract
+from crawler.discovery import Listing, discover
+from crawler.extraction import Attachment, ExtractOptions, extract
 from crawler.extraction.encoding import decode
-from crawler.faults import classify_page
+from crawler.failures import failure_outcome
+from crawler.faults import classify_status, diagnose
 from crawler.items import FetchedAttachment, ListPageResult, PageResult
 from crawler.outcomes import FetchOutcome
+from crawler.pagination import NextPage, xml_encoding
 from crawler.urls import canonical_url
 from monitor.config import SiteConfig
 from monitor.store.records import DocumentRecord
 
 log = logging.getLogger(__name__)
 
-ATTACHMENT_MAXSIZE = 30 * 1024 * 1024  # larger files are recorded by name and URL only
+JS_LIST = ("list page has no document links; the portal renders its list with JavaScript — "
+           "configure a start URL whose HTML lists the documents (the column's static index or "
+           "the site's 信息公开 catalogue), see README “Lists rendered with JavaScript”")
+SAYS_EMPTY = "list page has no document links and says the column is empty (暂无信息)"
+NO_LINKS = ("list page has no document links — check the start URL, or configure link_pattern "
+            "/ list_selector for this portal's markup (`govwatch sites --check` shows what "
+            "discovery finds)")
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def failure_outcome(failure: Failure) -> tuple[FetchOutcome, str]:
-    """Map a download error to a fetch outcome and a one-line reason."""
-    from scrapy.exceptions import IgnoreRequest
-    from twisted.internet.error import (
-        ConnectError,
-        ConnectionLost,
-        DNSLookupError,
-        TCPTimedOutError,
-        TimeoutError,
-    )
-    from twisted.web._newclient import ResponseFailed
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
 
-    exc = failure.value
-    reason = f"{type(exc).__name__}: {exc}"[:300]
-    if isinstance(exc, TimeoutError | TCPTimedOutError):
-        return FetchOutcome.TIMEOUT, reason
-    if isinstance(exc, IgnoreRequest) and "robots" in str(exc).lower():
-        return FetchOutcome.ROBOTS, reason
-    if isinstance(exc, IgnoreRequest) and "maxsize" in str(exc).lower():
-        return FetchOutcome.TOO_LARGE, reason
-    if isinstance(exc, ResponseFailed | ConnectionLost):
-        text = repr(exc)
-        if "DataLoss" in text or "PotentialDataLoss" in text:
-            return FetchOutcome.TRUNCATED, reason
-        return FetchOutcome.NETWORK_ERROR, reason
-    if isinstance(exc, DNSLookupError | ConnectError):
-        return FetchOutcome.NETWORK_ERROR, reason
-    if "maxsize" in reason.lower() or "cancelled" in reason.lower():
-        return FetchOutcome.TOO_LARGE, reason
-    if "dataloss" in reason.lower():
-        return FetchOutcome.TRUNCATED, reason
-    return FetchOutcome.NETWORK_ERROR, reason
+
+def _conditional(etag: str | None, modified: str | None) -> dict[str, str]:
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if modified:
+        headers["If-Modified-Since"] = modified
+    return headers
 
 
 class PortalSpider(Spider):
@@ -82,7 +84,9 @@ class PortalSpider(Spider):
     context: CrawlContext
     site: SiteConfig
     allowed_domains: list[str]
-    rechecks_scheduled: bool = False
+    attachment_maxsize: int
+    recheck_batch: int
+    rechecks_done: bool = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -94,87 +98,142 @@ class PortalSpider(Spider):
         spider.context = CrawlContext.of(crawler, site_id)
         spider.site = spider.context.site
         spider.allowed_domains = spider.site.domains
-        spider.rechecks_scheduled = False
+        spider.attachment_maxsize = crawler.settings.getint("GOVWATCH_ATTACHMENT_MAXSIZE")
+        spider.recheck_batch = crawler.settings.getint("GOVWATCH_RECHECK_BATCH", 500)
+        spider.rechecks_done = False
         crawler.signals.connect(spider._idle, signal=signals.spider_idle)
         return spider
+
+    def _stat(self, name: str) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"govwatch/{name}")
 
     # ------------------------------------------------------------------------------ lists
 
     async def start(self) -> AsyncIterator[Request]:
         for url in self.site.start_urls:
-            yield self._list_request(url, page=1, column=url)
+            self.context.state.column_links.setdefault(url, 0)
+            request = self._list_request(NextPage(url), page=1, column=url)
+            if request is not None:
+                yield request
 
-    def _list_request(self, url: str, *, page: int, column: str) -> Request:
-        return Request(url, callback=self.parse_list, errback=self.list_failed,
-                       cb_kwargs={"page": page, "column": column, "known_pages": 0},
-                       meta={"handle_httpstatus_all": True, "started": time.monotonic()},
-                       dont_filter=page == 1, priority=10)
+    def _list_request(self, target: NextPage, *, page: int, column: str,
+                      known_pages: int = 0) -> Request | None:
+        key = (target.method, canonical_url(target.url), target.form)
+        if key in self.context.state.lists_requested:
+            return None  # a pager pointing back (Ucap's 下一页 on the last page is itself)
+        self.context.state.lists_requested.add(key)
+        options: dict[str, Any] = dict(
+            callback=self.parse_list, errback=self.list_failed, dont_filter=True, priority=10,
+            cb_kwargs={"page": page, "column": column, "known_pages": known_pages,
+                       "after": target if target.jpage else None},
+            meta={"handle_httpstatus_all": True, "started": time.monotonic()})
+        if target.method == "POST":
+            # Hanweb's dataproxy.jsp, as jpage.js asks it (jQuery sends forms as UTF-8).
+            return FormRequest(target.url, formdata=dict(target.form), encoding="utf-8",
+                               **options)
+        return Request(target.url, **options)
 
-    def parse_list(self, response: Response, page: int, column: str,
-                   known_pages: int) -> Iterator[Request | ListPageResult]:
+    def _list_source(self, response: Response) -> str:
+        """Decode a list page; Hanweb's proxy answers XML whose declaration names the charset."""
+        override = self.site.encoding or xml_encoding(response.body)
+        return decode(response.body, _header(response, "Content-Type"), override)[0]
+
+    def parse_list(self, response: Response, page: int, column: str, known_pages: int,
+                   after: NextPage | None) -> Iterator[Request | ListPageResult]:
         state = self.context.state
         state.list_pages += 1
-        source, _ = decode(response.body, _header(response, "Content-Type"), self.site.encoding)
-        outcome = classify_page(response.status, source)
-        duration = int((time.monotonic() - response.meta["started"]) * 1000)
-        if outcome != FetchOutcome.OK:
-            state.list_failures += 1
-            state.columns_failed.add(column)
-            if outcome.is_blocking:
-                state.blocked += 1
-            self.crawler.stats.inc_value(f"govwatch/list/{outcome}")
-            yield ListPageResult(self.site.id, response.url, page, outcome, _now(),
-                                 response.status, duration, len(response.body))
+        source = self._list_source(response)
+        result = partial(ListPageResult, self.site.id, response.url, page,
+                         fetched_at=_now(), http_status=response.status,
+                         duration_ms=int((time.monotonic() - response.meta["started"]) * 1000),
+                         size=len(response.body))
+        verdict = diagnose(response.status, source)
+        if verdict.outcome != FetchOutcome.OK:
+            self._list_failed(column, verdict.outcome, f"{response.url}: {verdict.reason}")
+            yield result(verdict.outcome, detail=verdict.reason)
             return
         listing = discover(source, response.url, domains=self.site.domains,
                            link_pattern=self.site.link_pattern,
                            list_selector=self.site.list_selector,
-                           next_page_selector=self.site.next_page_selector)
-        known = self.context.ingestor.known(link.url for link in listing.links)
+                           next_page_selector=self.site.next_page_selector, after=after)
+        self._note_offsite(listing)
+        state.column_links[column] = state.column_links.get(column, 0) + len(listing.links)
         new_links = 0
+        known = self.context.ingestor.known(link.url for link in listing.links)
         for link in listing.links:
             doc = known.get(link.url)
-            if doc is None:
-                new_links += 1
-            if link.url in state.requested:
+            new_links += doc is None
+            if link.url in state.requested or not (doc is None or
+                                                   self.context.ingestor.due(doc)):
                 continue
-            if doc is None or self.context.ingestor.due(doc):
-                state.requested.add(link.url)
-                yield self._detail_request(link.url, doc, list_title=link.title,
-                                           list_date=link.date)
-        self.crawler.stats.inc_value("govwatch/list/ok")
-        yield ListPageResult(
-            self.site.id, response.url, page, FetchOutcome.OK, _now(), response.status,
-            duration, len(response.body), links=len(listing.links), new_links=new_links,
-            listed={link.url: (link.title, link.date) for link in listing.links})
+            state.requested.add(link.url)
+            yield self._detail_request(link.url, doc, list_title=link.title,
+                                       list_date=link.date)
 
+        following = next(iter(listing.next), None)
+        ended = following is None or (not listing.links and page > 1)
+        if ended and state.column_links[column] == 0:
+            reason = JS_LIST if listing.scripted else SAYS_EMPTY if listing.says_empty \
+                else NO_LINKS
+            state.warn(reason)
+            self._list_failed(column, FetchOutcome.EMPTY)
+            log.warning("%s: %s: %s", self.site.id, response.url, reason)
+            yield result(FetchOutcome.EMPTY, detail=reason)
+            return
+        self._stat("list/ok")
+        yield result(FetchOutcome.OK, links=len(listing.links), new_links=new_links,
+                     listed={link.url: (link.title, link.date) for link in listing.links})
+        yield from self._paginate(listing, following if not ended else None, page=page,
+                                  column=column, known_pages=known_pages, new_links=new_links)
+
+    def _paginate(self, listing: Listing, following: NextPage | None, *, page: int, column: str,
+                  known_pages: int, new_links: int) -> Iterator[Request]:
         only_known = bool(listing.links) and new_links == 0
         known_pages = known_pages + 1 if only_known else 0
         stop_after = self.site.stop_after_known_pages
-        baseline = self.context.run.baseline
-        if not listing.next_pages or not listing.links:
-            state.columns_complete.add(column)
+        if following is None:
+            self.context.state.columns_complete.add(column)
         elif page >= self.site.max_list_pages:
             log.info("%s: %s: stopping at max_list_pages=%d", self.site.id, column, page)
-        elif stop_after and not baseline and known_pages >= stop_after:
+        elif stop_after and not self.context.run.baseline and known_pages >= stop_after:
             log.info("%s: %s: page %d lists only known documents; stopping", self.site.id,
                      column, page)
         else:
-            for url in listing.next_pages[:1]:
-                request = self._list_request(url, page=page + 1, column=column)
-                request.cb_kwargs["known_pages"] = known_pages
+            request = self._list_request(following, page=page + 1, column=column,
+                                         known_pages=known_pages)
+            if request is not None:
                 yield request
+            else:
+                self.context.state.columns_complete.add(column)
+
+    def _list_failed(self, column: str, outcome: FetchOutcome, reason: str | None = None
+                     ) -> None:
+        state = self.context.state
+        state.list_failures += 1
+        state.columns_failed.add(column)
+        if outcome.is_blocking:
+            state.blocked += 1
+            if outcome == FetchOutcome.ROBOTS:
+                state.warn(f"robots.txt forbids {column} (obey_robots: false only where the "
+                           "portal allows it)")
+            elif reason:
+                state.warn(reason)
+        self._stat(f"list/{outcome}")
+
+    def _note_offsite(self, listing: Listing) -> None:
+        state = self.context.state
+        fresh = [url for url in listing.offsite if url not in state.offsite]
+        if fresh and not state.offsite:
+            log.info("%s: document links outside allowed_domains are not followed (e.g. %s); "
+                     "add their host to allowed_domains to follow them", self.site.id, fresh[0])
+        state.offsite.update(fresh)
 
     def list_failed(self, failure: Failure) -> ListPageResult:
         request = failure.request  # type: ignore[attr-defined]
         outcome, reason = failure_outcome(failure)
-        state = self.context.state
-        state.list_pages += 1
-        state.list_failures += 1
-        state.columns_failed.add(request.cb_kwargs["column"])
-        if outcome.is_blocking:
-            state.blocked += 1
-        self.crawler.stats.inc_value(f"govwatch/list/{outcome}")
+        self.context.state.list_pages += 1
+        self._list_failed(request.cb_kwargs["column"], outcome, f"{request.url}: {reason}")
         return ListPageResult(self.site.id, request.url, request.cb_kwargs["page"], outcome,
                               _now(), detail=reason)
 
@@ -184,18 +243,16 @@ class PortalSpider(Spider):
                         list_title: str | None = None, list_date: str | None = None) -> Request:
         headers = {}
         if doc is not None and doc.state == "active" and doc.current_version_id:
-            if doc.etag:
-                headers["If-None-Match"] = doc.etag
-            if doc.last_modified:
-                headers["If-Modified-Since"] = doc.last_modified
+            headers = _conditional(doc.etag, doc.last_modified)
         return Request(url, callback=self.parse_detail, errback=self.detail_failed,
-                       headers=headers,
+                       headers=headers, dont_filter=True,
                        cb_kwargs={"doc": doc, "list_title": list_title, "list_date": list_date},
                        meta={"handle_httpstatus_all": True, "started": time.monotonic()})
 
     def parse_detail(self, response: Response, doc: DocumentRecord | None,
                      list_title: str | None, list_date: str | None
                      ) -> Iterator[Request | PageResult]:
+        state = self.context.state
         url = canonical_url(response.request.url if response.request else response.url)
         content_type = _header(response, "Content-Type")
         result = partial(
@@ -203,20 +260,30 @@ class PortalSpider(Spider):
             fetched_at=_now(), http_status=response.status, content_type=content_type,
             duration_ms=int((time.monotonic() - response.meta["started"]) * 1000),
             list_title=list_title, list_date=list_date)
-        if response.status == 304:
+        sent = response.request.headers if response.request is not None else {}
+        if response.status == 304 and (b"If-None-Match" in sent or b"If-Modified-Since" in sent):
+            state.detail_ok += 1
+            self._stat("fetch/not_modified")
             yield result(outcome=FetchOutcome.NOT_MODIFIED)
             return
         raw = response.body
-        source, _ = decode(raw, content_type, self.site.encoding)
-        outcome = classify_page(response.status, source)
-        if outcome != FetchOutcome.OK:
-            self.crawler.stats.inc_value(f"govwatch/fetch/{outcome}")
-            yield result(outcome=outcome, detail=source[:200])
+        if "dataloss" in response.flags:  # DOWNLOAD_FAIL_ON_DATALOSS switched off
+            yield result(outcome=FetchOutcome.TRUNCATED, detail="body shorter than announced")
             return
+        source, _ = decode(raw, content_type, self.site.encoding)
+        verdict = diagnose(response.status, source)
+        if verdict.outcome != FetchOutcome.OK:
+            self._stat(f"fetch/{verdict.outcome}")
+            if verdict.outcome == FetchOutcome.CHALLENGE:
+                state.detail_blocked += 1
+                state.warn(f"document pages are answered with a challenge ({verdict.reason})")
+            yield result(outcome=verdict.outcome, detail=verdict.reason)
+            return
+        state.detail_ok += 1
         digest = hashlib.sha256(raw).hexdigest()
         etag, modified = _header(response, "ETag"), _header(response, "Last-Modified")
         if doc is not None and doc.raw_sha256 == digest and doc.state == "active":
-            self.crawler.stats.inc_value("govwatch/fetch/unchanged")
+            self._stat("fetch/unchanged")
             yield result(outcome=FetchOutcome.UNCHANGED, raw_sha256=digest, etag=etag,
                          last_modified=modified)
             return
@@ -227,79 +294,110 @@ class PortalSpider(Spider):
             yield result(outcome=FetchOutcome.EMPTY, raw_sha256=digest,
                          detail="; ".join(extraction.warnings))
             return
+        self._stat("fetch/ok")
         page = result(outcome=FetchOutcome.OK, raw=raw, raw_sha256=digest,
                       extraction=extraction, etag=etag, last_modified=modified)
-        yield from self._next_attachment(page, list(extraction.attachments), [])
-
-    def _next_attachment(self, result: PageResult, pending: list[Any],
-                         done: list[FetchedAttachment]) -> Iterator[Request | PageResult]:
-        """Download attachments one after another, then hand the page on with their hashes."""
-        while pending:
-            attachment = pending.pop(0)
-            if attachment.url in {a.url for a in done}:
-                continue
-            yield Request(attachment.url, callback=self.parse_attachment,
-                          errback=self.attachment_failed, dont_filter=True,
-                          cb_kwargs={"result": result, "attachment": attachment,
-                                     "pending": pending, "done": done},
-                          meta={"handle_httpstatus_all": True,
-                                "download_maxsize": ATTACHMENT_MAXSIZE})
-            return
-        from dataclasses import replace
-
-        yield replace(result, attachments=tuple(done))
-
-    def parse_attachment(self, response: Response, result: PageResult, attachment: Any,
-                         pending: list[Any], done: list[FetchedAttachment]
-                         ) -> Iterator[Request | PageResult]:
-        if 200 <= response.status < 300:
-            body = response.body
-            fetched = FetchedAttachment(
-                attachment.name, attachment.url, FetchOutcome.OK,
-                hashlib.sha256(body).hexdigest(), len(body),
-                _header(response, "Content-Type"), body)
-        else:
-            outcome = classify_page(response.status, "") if response.status >= 300 \
-                else FetchOutcome.HTTP_ERROR
-            fetched = FetchedAttachment(attachment.name, attachment.url, outcome)
-        yield from self._next_attachment(result, pending, [*done, fetched])
-
-    def attachment_failed(self, failure: Failure) -> Iterator[Request | PageResult]:
-        kwargs = failure.request.cb_kwargs  # type: ignore[attr-defined]
-        outcome, _ = failure_outcome(failure)
-        fetched = FetchedAttachment(kwargs["attachment"].name, kwargs["attachment"].url, outcome)
-        yield from self._next_attachment(kwargs["result"], kwargs["pending"],
-                                         [*kwargs["done"], fetched])
+        previous = self.context.ingestor.attachments_of(doc) if doc is not None else {}
+        yield from self._next_attachment(page, list(extraction.attachments), [], previous)
 
     def detail_failed(self, failure: Failure) -> PageResult:
         request = failure.request  # type: ignore[attr-defined]
         outcome, reason = failure_outcome(failure)
-        self.crawler.stats.inc_value(f"govwatch/fetch/{outcome}")
+        self._stat(f"fetch/{outcome}")
+        if outcome == FetchOutcome.CHALLENGE:
+            self.context.state.detail_blocked += 1
+            self.context.state.warn(f"document pages are answered with a challenge ({reason})")
         return PageResult(site_id=self.site.id, url=canonical_url(request.url),
                           fetched_url=request.url, outcome=outcome, fetched_at=_now(),
                           detail=reason, list_title=request.cb_kwargs.get("list_title"),
                           list_date=request.cb_kwargs.get("list_date"))
 
+    # ------------------------------------------------------------------------ attachments
+
+    def _next_attachment(self, result: PageResult, pending: list[Attachment],
+                         done: list[FetchedAttachment], previous: dict[str, dict[str, Any]]
+                         ) -> Iterator[Request | PageResult]:
+        """Download attachments one after another (a page's files share its host's two
+        connections with the rest of the crawl), then hand the page on with their hashes."""
+        while pending:
+            attachment = pending.pop(0)
+            if attachment.url in {a.url for a in done}:
+                continue
+            known = previous.get(attachment.url, {})
+            headers = _conditional(known.get("etag"), known.get("last_modified")) \
+                if known.get("sha256") else {}
+            yield Request(attachment.url, callback=self.parse_attachment,
+                          errback=self.attachment_failed, dont_filter=True, headers=headers,
+                          cb_kwargs={"result": result, "attachment": attachment,
+                                     "pending": pending, "done": done, "previous": previous},
+                          meta={"handle_httpstatus_all": True,
+                                "download_maxsize": self.attachment_maxsize,
+                                # Files often live on the portal's file server (another host).
+                                "allow_offsite": True})
+            return
+        yield replace(result, attachments=tuple(done))
+
+    def parse_attachment(self, response: Response, result: PageResult, attachment: Attachment,
+                         pending: list[Attachment], done: list[FetchedAttachment],
+                         previous: dict[str, dict[str, Any]]) -> Iterator[Request | PageResult]:
+        known = previous.get(attachment.url, {})
+        content_type = _header(response, "Content-Type")
+        if response.status == 304 and known.get("sha256"):
+            self._stat("attachment/not_modified")
+            fetched = FetchedAttachment(
+                attachment.name, attachment.url, FetchOutcome.NOT_MODIFIED, known["sha256"],
+                known.get("size"), content_type, None, known.get("etag"),
+                known.get("last_modified"))
+        elif 200 <= response.status < 300 and not (
+                content_type and "html" in content_type and not attachment.url.lower().endswith(
+                    (".htm", ".html", ".shtml"))):
+            self._stat("attachment/ok")
+            body = response.body
+            fetched = FetchedAttachment(
+                attachment.name, attachment.url, FetchOutcome.OK,
+                hashlib.sha256(body).hexdigest(), len(body), content_type, body,
+                _header(response, "ETag"), _header(response, "Last-Modified"))
+        else:
+            # An HTML page where a file was linked is an error or wall page, not the file.
+            outcome = classify_status(response.status) or FetchOutcome.HTTP_ERROR
+            self._stat(f"attachment/{outcome}")
+            fetched = FetchedAttachment(attachment.name, attachment.url, outcome,
+                                        detail=f"HTTP {response.status} {content_type or ''}")
+        yield from self._next_attachment(result, pending, [*done, fetched], previous)
+
+    def attachment_failed(self, failure: Failure) -> Iterator[Request | PageResult]:
+        kwargs = failure.request.cb_kwargs  # type: ignore[attr-defined]
+        outcome, reason = failure_outcome(failure)
+        self._stat(f"attachment/{outcome}")
+        fetched = FetchedAttachment(kwargs["attachment"].name, kwargs["attachment"].url,
+                                    outcome, detail=reason)
+        yield from self._next_attachment(kwargs["result"], kwargs["pending"],
+                                         [*kwargs["done"], fetched], kwargs["previous"])
+
     # ---------------------------------------------------------------------------- rechecks
 
     def _idle(self) -> None:
-        """Once the lists are done, recheck known documents that are due and were not listed."""
-        if self.rechecks_scheduled:
+        """Once the lists are done, recheck known documents that are due and were not listed,
+        a batch at a time (memory stays flat however many documents the site has)."""
+        if self.rechecks_done:
             return
-        self.rechecks_scheduled = True
         state = self.context.state
         if state.list_pages and state.list_failures == state.list_pages:
+            self.rechecks_done = True
             return  # the site is down or blocking us: don't hammer it with rechecks
-        due = self.context.ingestor.due_documents(exclude=state.requested)
+        if state.detail_blocked and not state.detail_ok:
+            self.rechecks_done = True
+            return
+        due = self.context.ingestor.due_documents(exclude=state.requested,
+                                                  limit=self.recheck_batch)
         if not due:
+            self.rechecks_done = True
+            if state.rechecks:
+                log.info("%s: %d known documents rechecked", self.site.id, state.rechecks)
             return
         log.info("%s: rechecking %d known documents", self.site.id, len(due))
         for doc in due:
             state.requested.add(doc.url)
+            state.rechecks += 1
             self.crawler.engine.crawl(self._detail_request(doc.url, doc))
         raise DontCloseSpider
-
-
-def _header(response: Response, name: str) -> str | None:
-    value = response.headers.get(name)
-    return value.decode("latin-1") if value else None
