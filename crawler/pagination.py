@@ -172,9 +172,8 @@ def jpage_request(jpage: JPage, start: int) -> NextPage | None:
     """The proxy request for records ``start`` … ``start + group - 1``."""
     if jpage.total is not None and start > jpage.total:
         return None
+    # As jpage.js asks: a whole group, even past totalRecord (the proxy answers what there is).
     end = start + jpage.group - 1
-    if jpage.total is not None:
-        end = min(end, jpage.total)
     query = urlencode({"startrecord": start, "endrecord": end, "perpage": jpage.per_page})
     return NextPage(f"{jpage.proxy}?{query}", "POST", jpage.form, jpage, start)
 

@@ -93,22 +93,44 @@ def main(ctx: click.Context, config_path: str, db_url: str, verbose: bool) -> No
 # ------------------------------------------------------------------------------------- crawl
 
 
+def _setting(value: str) -> tuple[str, object]:
+    name, sep, raw = value.partition("=")
+    if not sep or not name.strip():
+        raise click.BadParameter(f"{value!r}: expected NAME=VALUE, e.g. DOWNLOAD_TIMEOUT=120")
+    try:
+        parsed: object = json.loads(raw)
+    except ValueError:
+        parsed = raw
+    return name.strip(), parsed
+
+
 @main.command()
 @click.argument("sites", nargs=-1)
+@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="override a Scrapy or govwatch crawl setting (crawler/settings.py), e.g. "
+                   "-s DOWNLOAD_TIMEOUT=120; values are read as JSON when they parse")
 @click.pass_obj
 @friendly
-def crawl(g: Globals, sites: tuple[str, ...]) -> None:
-    """Crawl the named sites (all if none), store new versions, record events."""
-    code = _crawl(g, sites)
+def crawl(g: Globals, sites: tuple[str, ...], overrides: tuple[str, ...]) -> None:
+    """Crawl the named sites (all if none), store new versions, record events.
+
+    Prints one line per site. Exit status 3 when a site failed or was blocked.
+    """
+    try:
+        settings = tuple(_setting(value) for value in overrides)
+    except click.BadParameter as exc:
+        raise click.UsageError(str(exc)) from exc
+    code = _crawl(g, sites, settings)
     sys.exit(code)
 
 
-def _crawl(g: Globals, sites: tuple[str, ...]) -> int:
+def _crawl(g: Globals, sites: tuple[str, ...],
+           settings: tuple[tuple[str, object], ...] = ()) -> int:
     from monitor.crawl import CrawlRequest, crawl, summarize
 
     config = g.config
     config.select_sites(sites)  # unknown site ids fail here, before Scrapy starts
-    runs = crawl(config, CrawlRequest(g.config_path, g.db_url, sites, g.verbose))
+    runs = crawl(config, CrawlRequest(g.config_path, g.db_url, sites, g.verbose, settings))
     for line in summarize(runs):
         click.echo(line)
     if not runs:
