@@ -31,6 +31,9 @@ DOWNLOAD_FAIL_ON_DATALOSS = True
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# A fetch that failed after its retries is a fetch outcome the run summary reports, not a
+# program error to shout about on the terminal.
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"
 DOWNLOADER_MIDDLEWARES = {
     # Retries that wait (doubling) and honour Retry-After, holding the whole host meanwhile.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,

@@ -214,11 +214,11 @@ class PortalSpider(Spider):
         state.columns_failed.add(column)
         if outcome.is_blocking:
             state.blocked += 1
-            if outcome == FetchOutcome.ROBOTS:
-                state.warn(f"robots.txt forbids {column} (obey_robots: false only where the "
-                           "portal allows it)")
-            elif reason:
-                state.warn(reason)
+        if outcome == FetchOutcome.ROBOTS:
+            state.warn(f"robots.txt forbids {column} (obey_robots: false only where the "
+                       "portal allows it)")
+        elif reason:
+            state.warn(reason)
         self._stat(f"list/{outcome}")
 
     def _note_offsite(self, listing: Listing) -> None:
@@ -275,8 +275,7 @@ class PortalSpider(Spider):
         if verdict.outcome != FetchOutcome.OK:
             self._stat(f"fetch/{verdict.outcome}")
             if verdict.outcome == FetchOutcome.CHALLENGE:
-                state.detail_blocked += 1
-                state.warn(f"document pages are answered with a challenge ({verdict.reason})")
+                self._challenged(verdict.reason)
             yield result(outcome=verdict.outcome, detail=verdict.reason)
             return
         state.detail_ok += 1
@@ -300,13 +299,18 @@ class PortalSpider(Spider):
         previous = self.context.ingestor.attachments_of(doc) if doc is not None else {}
         yield from self._next_attachment(page, list(extraction.attachments), [], previous)
 
+    def _challenged(self, reason: str | None) -> None:
+        state = self.context.state
+        if not state.detail_blocked:
+            state.warn(f"document pages are answered with a challenge (first: {reason})")
+        state.detail_blocked += 1
+
     def detail_failed(self, failure: Failure) -> PageResult:
         request = failure.request  # type: ignore[attr-defined]
         outcome, reason = failure_outcome(failure)
         self._stat(f"fetch/{outcome}")
         if outcome == FetchOutcome.CHALLENGE:
-            self.context.state.detail_blocked += 1
-            self.context.state.warn(f"document pages are answered with a challenge ({reason})")
+            self._challenged(reason)
         return PageResult(site_id=self.site.id, url=canonical_url(request.url),
                           fetched_url=request.url, outcome=outcome, fetched_at=_now(),
                           detail=reason, list_title=request.cb_kwargs.get("list_title"),

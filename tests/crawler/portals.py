@@ -104,7 +104,8 @@ def detail_html(doc: Doc, *, meta_charset: str | None = "utf-8") -> str:
                     for name, path in doc.attachments)
     return f"""<!DOCTYPE html><html><head>{meta}<title>{escape(doc.title)}_{SITE_NAME}</title>
 </head><body>{_header()}
-<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/xxgk/">信息公开</a> &gt; 政策文件</div>
+<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/xxgk/">信息公开</a>
+&gt; 政策文件</div>
 <div class="xxgk-table"><table>
 <tr><td>索引号：</td><td>{doc.index_no}</td><td>发布机构：</td><td>{SITE_NAME}</td></tr>
 <tr><td>生成日期：</td><td>{doc.date}</td><td>公开日期：</td><td>{doc.date}</td></tr>
@@ -125,8 +126,8 @@ def _header() -> str:
 def _sidebar() -> str:
     # 热点 from another column, with TRS-shaped URLs and dates: documents, but not this column's.
     rows = "".join(
-        f'<li><a href="/xwdt/202101/t202101{n:02d}_90{n:02d}.html">全市经济运行情况新闻发布会第{n}场'
-        f'实录</a><span>2021-01-{n:02d}</span></li>' for n in range(1, 5))
+        f'<li><a href="/xwdt/202101/t202101{n:02d}_90{n:02d}.html">全市经济运行情况新闻'
+        f'发布会第{n}场实录</a><span>2021-01-{n:02d}</span></li>' for n in range(1, 5))
     return f'<div class="side-hot"><h3>热点推荐</h3><ul>{rows}</ul></div>'
 
 
