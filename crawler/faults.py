@@ -46,8 +46,8 @@ _CHROME = re.compile(
     r"(?:^|[\s_-])(?:nav|navbar|menu|header|head|top|topbar|banner|footer|foot|bottom|copyright|"
     r"breadcrumb|crumb|position|location|dqwz|sidebar|side|links?|friend|search|login|share|"
     r"toolbar)(?:$|[\s_-]|\d)", re.I)
-_DROP_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside",
-              "form", "select", "option")
+_DROP_TAGS = ("head", "script", "style", "noscript", "template", "nav", "header", "footer",
+              "aside", "form", "select", "option")
 MAIN_SHORT = 600     # main text this short is an error page's message, not a document
 TITLE_TRUSTED = 3000  # a title saying 页面不存在 is believed unless the main text is this long
 

@@ -115,9 +115,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
         """Hold every request to ``request``'s host for ``seconds``."""
         if seconds <= 0:
             return
-        downloader = self.crawler.engine.downloader if self.crawler.engine else None
-        if downloader is None:
-            return
+        try:
+            downloader = self.crawler.engine.downloader
+        except RuntimeError:
+            return  # no crawl running (the middleware used on its own)
         key = request.meta.get("download_slot") or downloader.get_slot_key(request)
         slot = downloader.slots.get(key)
         if slot is None:

@@ -60,11 +60,15 @@ def in_domains(url: str, domains: list[str]) -> bool:
 def join_url(base: str, href: str) -> str | None:
     """``href`` resolved against ``base``; None unless it is an http(s) URL (javascript:,
     mailto:, data: and broken hrefs such as ``http://`` with no host are not links to fetch)."""
+    href = href.strip().replace("\\", "/")  # IIS-style hrefs (\zcwj\1.html) some CMSs write
     try:
-        url = urljoin(base, href.strip().replace("\\", "/"))
+        own = urlsplit(href)
+        url = urljoin(base, href)
         parts = urlsplit(url)
     except ValueError:
         return None  # "http://[bad" and other unparseable hrefs portals do publish
+    if own.scheme and not own.netloc and own.scheme in ("http", "https"):
+        return None  # "http://" alone, or "http:foo.html"
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return None
     return url
