@@ -54,6 +54,9 @@ DEFAULT_REQUEST_HEADERS = {
     "Accept-Language": "zh-CN,zh;q=0.9",
 }
 
+# Each callback yields one item (or a request and no item); Scrapy's default of 100 starts 100
+# asyncio workers per response to process them, most of a recheck run's CPU time.
+CONCURRENT_ITEMS = 8
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 EXTENSIONS = {
     "crawler.extensions.RunRecorder": 100,

@@ -108,6 +108,13 @@ class Ingestor:
             version = Repository(session).get_version(doc.current_version_id)
         return {str(a.get("url")): a for a in (version.attachments if version else [])}
 
+    def due_batch(self, after_id: int = 0, limit: int = 500) -> list[DocumentRecord]:
+        """The next ``limit`` documents (by id, after ``after_id``) whose recheck was due when
+        this run started; the spider walks them in batches (memory flat in the site's size)."""
+        with self.database.session() as session:
+            return Repository(session).documents_due_after(
+                self.site.id, self.run.started_at, after_id=after_id, limit=limit)
+
     def due_documents(self, exclude: Iterable[str] = (), limit: int = 5000
                       ) -> list[DocumentRecord]:
         with self.database.session() as session:

@@ -87,6 +87,8 @@ class PortalSpider(Spider):
     attachment_maxsize: int
     recheck_batch: int
     rechecks_done: bool = False
+    recheck_cursor: int = 0       # id of the last due document queued
+    rechecks_pending: int = 0     # rechecks queued and not answered yet
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -101,6 +103,7 @@ class PortalSpider(Spider):
         spider.attachment_maxsize = crawler.settings.getint("GOVWATCH_ATTACHMENT_MAXSIZE")
         spider.recheck_batch = crawler.settings.getint("GOVWATCH_RECHECK_BATCH", 500)
         spider.rechecks_done = False
+        spider.recheck_cursor = spider.rechecks_pending = 0
         crawler.signals.connect(spider._idle, signal=signals.spider_idle)
         return spider
 
@@ -253,6 +256,7 @@ class PortalSpider(Spider):
                      list_title: str | None, list_date: str | None
                      ) -> Iterator[Request | PageResult]:
         state = self.context.state
+        self._recheck_done(response.request)
         url = canonical_url(response.request.url if response.request else response.url)
         content_type = _header(response, "Content-Type")
         result = partial(
@@ -307,6 +311,7 @@ class PortalSpider(Spider):
 
     def detail_failed(self, failure: Failure) -> PageResult:
         request = failure.request  # type: ignore[attr-defined]
+        self._recheck_done(request)
         outcome, reason = failure_outcome(failure)
         self._stat(f"fetch/{outcome}")
         if outcome == FetchOutcome.CHALLENGE:
@@ -381,27 +386,49 @@ class PortalSpider(Spider):
     # ---------------------------------------------------------------------------- rechecks
 
     def _idle(self) -> None:
-        """Once the lists are done, recheck known documents that are due and were not listed,
-        a batch at a time (memory stays flat however many documents the site has)."""
-        if self.rechecks_done:
+        """Once the lists are done, recheck the known documents that are due and were not
+        listed, a batch at a time (memory stays flat however many documents the site has);
+        each batch is topped up as it drains, so the downloader never waits for the next."""
+        if self.rechecks_done or self.recheck_cursor:
             return
         state = self.context.state
         if state.list_pages and state.list_failures == state.list_pages:
             self.rechecks_done = True
             return  # the site is down or blocking us: don't hammer it with rechecks
-        if state.detail_blocked and not state.detail_ok:
-            self.rechecks_done = True
-            return
-        due = self.context.ingestor.due_documents(exclude=state.requested,
+        if self._schedule_rechecks():
+            raise DontCloseSpider
+
+    def _schedule_rechecks(self) -> int:
+        state = self.context.state
+        if self.rechecks_done or (state.detail_blocked and not state.detail_ok):
+            self.rechecks_done = True  # a WAF answers every document: stop asking
+            return 0
+        scheduled = 0
+        while not scheduled:
+            due = self.context.ingestor.due_batch(after_id=self.recheck_cursor,
                                                   limit=self.recheck_batch)
-        if not due:
-            self.rechecks_done = True
-            if state.rechecks:
-                log.info("%s: %d known documents rechecked", self.site.id, state.rechecks)
+            if not due:
+                self.rechecks_done = True
+                if state.rechecks:
+                    log.info("%s: %d known documents rechecked", self.site.id, state.rechecks)
+                return 0
+            self.recheck_cursor = due[-1].id
+            for doc in due:
+                if doc.url in state.requested:
+                    continue  # listed in this run: already asked for
+                state.requested.add(doc.url)
+                state.rechecks += 1
+                scheduled += 1
+                request = self._detail_request(doc.url, doc)
+                request.meta["recheck"] = True
+                self.crawler.engine.crawl(request)
+        self.rechecks_pending += scheduled
+        log.info("%s: rechecking %d known documents", self.site.id, scheduled)
+        return scheduled
+
+    def _recheck_done(self, request: Request | None) -> None:
+        if request is None or not request.meta.get("recheck"):
             return
-        log.info("%s: rechecking %d known documents", self.site.id, len(due))
-        for doc in due:
-            state.requested.add(doc.url)
-            state.rechecks += 1
-            self.crawler.engine.crawl(self._detail_request(doc.url, doc))
-        raise DontCloseSpider
+        self.rechecks_pending -= 1
+        if self.rechecks_pending <= self.recheck_batch // 4 and not self.rechecks_done:
+            self._schedule_rechecks()

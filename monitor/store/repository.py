@@ -240,6 +240,16 @@ class Repository:
         skip = set(exclude)
         return [_document(r) for r in self.session.scalars(query) if r.url not in skip][:limit]
 
+    def documents_due_after(self, site_id: str, now: datetime, *, after_id: int = 0,
+                            limit: int = 500) -> list[DocumentRecord]:
+        """Known documents due for a recheck at ``now``, in id order after ``after_id``: a
+        cursor, so that a run walks its due documents once, a batch at a time."""
+        query = (select(Document)
+                 .where(Document.site_id == site_id, Document.next_check_at <= now,
+                        Document.id > after_id)
+                 .order_by(Document.id).limit(limit))
+        return [_document(r) for r in self.session.scalars(query)]
+
     def iter_documents(self, site_id: str | None = None,
                        batch: int = 500) -> Iterator[DocumentRecord]:
         last = 0
