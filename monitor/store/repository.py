@@ -207,6 +207,11 @@ class Repository:
             self.session.execute(update(Document).where(Document.id == document_id)
                                  .values(**values))
 
+    def update_documents(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Update many documents at once, each row a dict with its ``id`` (executemany)."""
+        if rows:
+            self.session.execute(update(Document), list(rows))
+
     def note_listed(self, site_id: str, run_id: int,
                     listed: dict[str, tuple[str | None, str | None]]) -> None:
         """Mark known documents as listed in this run, with their title and date as the list
