@@ -22,8 +22,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any, ClassVar
@@ -34,12 +34,13 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import FormRequest, Response
 from twisted.python.failure import Failure
 
+from crawler.attachments import AttachmentDownloads, conditional, header
 from crawler.context import CrawlContext
 from crawler.discovery import Listing, discover
-from crawler.extraction import Attachment, ExtractOptions, extract
+from crawler.extraction import ExtractOptions, extract
 from crawler.extraction.encoding import decode
 from crawler.failures import failure_outcome
-from crawler.faults import classify_status, diagnose
+from crawler.faults import diagnose
 from crawler.items import FetchedAttachment, ListPageResult, PageResult
 from crawler.outcomes import FetchOutcome
 from crawler.pagination import NextPage, xml_encoding
@@ -62,21 +63,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _header(response: Response, name: str) -> str | None:
-    value = response.headers.get(name)
-    return value.decode("latin-1") if value else None
-
-
-def _conditional(etag: str | None, modified: str | None) -> dict[str, str]:
-    headers = {}
-    if etag:
-        headers["If-None-Match"] = etag
-    if modified:
-        headers["If-Modified-Since"] = modified
-    return headers
-
-
-class PortalSpider(Spider):
+class PortalSpider(AttachmentDownloads, Spider):
     """Crawls one configured site. ``site_id`` is set by the per-site subclass or ``-a site=``."""
 
     name = "portal"
@@ -89,6 +76,7 @@ class PortalSpider(Spider):
     rechecks_done: bool = False
     recheck_cursor: int = 0       # id of the last due document queued
     rechecks_pending: int = 0     # rechecks queued and not answered yet
+    attachments_seen: OrderedDict[str, FetchedAttachment]  # this run's downloads, by URL
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -104,10 +92,11 @@ class PortalSpider(Spider):
         spider.recheck_batch = crawler.settings.getint("GOVWATCH_RECHECK_BATCH", 500)
         spider.rechecks_done = False
         spider.recheck_cursor = spider.rechecks_pending = 0
+        spider.attachments_seen = OrderedDict()
         crawler.signals.connect(spider._idle, signal=signals.spider_idle)
         return spider
 
-    def _stat(self, name: str) -> None:
+    def _stat(self, name: str) -> None:  # AttachmentDownloads
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(f"govwatch/{name}")
 
@@ -140,7 +129,7 @@ class PortalSpider(Spider):
     def _list_source(self, response: Response) -> str:
         """Decode a list page; Hanweb's proxy answers XML whose declaration names the charset."""
         override = self.site.encoding or xml_encoding(response.body)
-        return decode(response.body, _header(response, "Content-Type"), override)[0]
+        return decode(response.body, header(response, "Content-Type"), override)[0]
 
     def parse_list(self, response: Response, page: int, column: str, known_pages: int,
                    after: NextPage | None) -> Iterator[Request | ListPageResult]:
@@ -246,7 +235,7 @@ class PortalSpider(Spider):
                         list_title: str | None = None, list_date: str | None = None) -> Request:
         headers = {}
         if doc is not None and doc.state == "active" and doc.current_version_id:
-            headers = _conditional(doc.etag, doc.last_modified)
+            headers = conditional(doc.etag, doc.last_modified)
         return Request(url, callback=self.parse_detail, errback=self.detail_failed,
                        headers=headers, dont_filter=True,
                        cb_kwargs={"doc": doc, "list_title": list_title, "list_date": list_date},
@@ -258,7 +247,7 @@ class PortalSpider(Spider):
         state = self.context.state
         self._recheck_done(response.request)
         url = canonical_url(response.request.url if response.request else response.url)
-        content_type = _header(response, "Content-Type")
+        content_type = header(response, "Content-Type")
         result = partial(
             PageResult, site_id=self.site.id, url=url, fetched_url=response.url,
             fetched_at=_now(), http_status=response.status, content_type=content_type,
@@ -284,7 +273,7 @@ class PortalSpider(Spider):
             return
         state.detail_ok += 1
         digest = hashlib.sha256(raw).hexdigest()
-        etag, modified = _header(response, "ETag"), _header(response, "Last-Modified")
+        etag, modified = header(response, "ETag"), header(response, "Last-Modified")
         if doc is not None and doc.raw_sha256 == digest and doc.state == "active":
             self._stat("fetch/unchanged")
             yield result(outcome=FetchOutcome.UNCHANGED, raw_sha256=digest, etag=etag,
@@ -320,68 +309,6 @@ class PortalSpider(Spider):
                           fetched_url=request.url, outcome=outcome, fetched_at=_now(),
                           detail=reason, list_title=request.cb_kwargs.get("list_title"),
                           list_date=request.cb_kwargs.get("list_date"))
-
-    # ------------------------------------------------------------------------ attachments
-
-    def _next_attachment(self, result: PageResult, pending: list[Attachment],
-                         done: list[FetchedAttachment], previous: dict[str, dict[str, Any]]
-                         ) -> Iterator[Request | PageResult]:
-        """Download attachments one after another (a page's files share its host's two
-        connections with the rest of the crawl), then hand the page on with their hashes."""
-        while pending:
-            attachment = pending.pop(0)
-            if attachment.url in {a.url for a in done}:
-                continue
-            known = previous.get(attachment.url, {})
-            headers = _conditional(known.get("etag"), known.get("last_modified")) \
-                if known.get("sha256") else {}
-            yield Request(attachment.url, callback=self.parse_attachment,
-                          errback=self.attachment_failed, dont_filter=True, headers=headers,
-                          cb_kwargs={"result": result, "attachment": attachment,
-                                     "pending": pending, "done": done, "previous": previous},
-                          meta={"handle_httpstatus_all": True,
-                                "download_maxsize": self.attachment_maxsize,
-                                # Files often live on the portal's file server (another host).
-                                "allow_offsite": True})
-            return
-        yield replace(result, attachments=tuple(done))
-
-    def parse_attachment(self, response: Response, result: PageResult, attachment: Attachment,
-                         pending: list[Attachment], done: list[FetchedAttachment],
-                         previous: dict[str, dict[str, Any]]) -> Iterator[Request | PageResult]:
-        known = previous.get(attachment.url, {})
-        content_type = _header(response, "Content-Type")
-        if response.status == 304 and known.get("sha256"):
-            self._stat("attachment/not_modified")
-            fetched = FetchedAttachment(
-                attachment.name, attachment.url, FetchOutcome.NOT_MODIFIED, known["sha256"],
-                known.get("size"), content_type, None, known.get("etag"),
-                known.get("last_modified"))
-        elif 200 <= response.status < 300 and not (
-                content_type and "html" in content_type and not attachment.url.lower().endswith(
-                    (".htm", ".html", ".shtml"))):
-            self._stat("attachment/ok")
-            body = response.body
-            fetched = FetchedAttachment(
-                attachment.name, attachment.url, FetchOutcome.OK,
-                hashlib.sha256(body).hexdigest(), len(body), content_type, body,
-                _header(response, "ETag"), _header(response, "Last-Modified"))
-        else:
-            # An HTML page where a file was linked is an error or wall page, not the file.
-            outcome = classify_status(response.status) or FetchOutcome.HTTP_ERROR
-            self._stat(f"attachment/{outcome}")
-            fetched = FetchedAttachment(attachment.name, attachment.url, outcome,
-                                        detail=f"HTTP {response.status} {content_type or ''}")
-        yield from self._next_attachment(result, pending, [*done, fetched], previous)
-
-    def attachment_failed(self, failure: Failure) -> Iterator[Request | PageResult]:
-        kwargs = failure.request.cb_kwargs  # type: ignore[attr-defined]
-        outcome, reason = failure_outcome(failure)
-        self._stat(f"attachment/{outcome}")
-        fetched = FetchedAttachment(kwargs["attachment"].name, kwargs["attachment"].url,
-                                    outcome, detail=reason)
-        yield from self._next_attachment(kwargs["result"], kwargs["pending"],
-                                         [*kwargs["done"], fetched], kwargs["previous"])
 
     # ---------------------------------------------------------------------------- rechecks
 
