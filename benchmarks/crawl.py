@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import json
 import os
@@ -201,10 +202,8 @@ def _child_crawl(argv: list[str]) -> None:
     """In the child: ``govwatch crawl`` in this process, then its peak RSS."""
     from monitor.cli import main as govwatch
 
-    try:
+    with contextlib.suppress(SystemExit):  # the crawl command ends with its exit status
         govwatch(argv, standalone_mode=False)
-    except SystemExit:
-        pass
     _report_rss()
 
 
@@ -218,7 +217,7 @@ def _child_plain(start_url: str) -> None:
     class Plain(scrapy.Spider):
         # Scrapy's own settings, but the same loopback overrides as the govwatch crawls.
         name = "plain"
-        custom_settings = {**FAST_SETTINGS, "ROBOTSTXT_OBEY": True}
+        custom_settings = {**FAST_SETTINGS, "ROBOTSTXT_OBEY": True}  # noqa: RUF012 (Scrapy declares it so)
 
         async def start(self) -> Any:
             elapsed["start"] = time.perf_counter()

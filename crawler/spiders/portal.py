@@ -123,7 +123,7 @@ class PortalSpider(AttachmentDownloads, Spider):
         if target.method == "POST":
             # Hanweb's dataproxy.jsp, as jpage.js asks it (jQuery sends forms as UTF-8).
             return FormRequest(target.url, formdata=dict(target.form), encoding="utf-8",
-                               **options)
+                               headers={"X-Requested-With": "XMLHttpRequest"}, **options)
         return Request(target.url, **options)
 
     def _list_source(self, response: Response) -> str:
