@@ -40,7 +40,7 @@ from crawler.discovery import Listing, discover
 from crawler.extraction import ExtractOptions, extract
 from crawler.extraction.encoding import decode
 from crawler.failures import failure_outcome
-from crawler.faults import diagnose
+from crawler.faults import Verdict, diagnose
 from crawler.items import FetchedAttachment, ListPageResult, PageResult
 from crawler.outcomes import FetchOutcome
 from crawler.pagination import NextPage, xml_encoding
@@ -141,14 +141,19 @@ class PortalSpider(AttachmentDownloads, Spider):
                          duration_ms=int((time.monotonic() - response.meta["started"]) * 1000),
                          size=len(response.body))
         verdict = diagnose(response.status, source)
+        listing = None
+        if verdict.outcome in (FetchOutcome.SOFT_404, FetchOutcome.MAINTENANCE) \
+                and 200 <= response.status < 300:
+            # A short column whose one notice is 关于系统升级暂停服务的公告 reads like a
+            # maintenance page; a page that lists documents is a list page.
+            listing = self._discover(source, response.url, after)
+            if listing.links:
+                verdict = Verdict(FetchOutcome.OK)
         if verdict.outcome != FetchOutcome.OK:
             self._list_failed(column, verdict.outcome, f"{response.url}: {verdict.reason}")
             yield result(verdict.outcome, detail=verdict.reason)
             return
-        listing = discover(source, response.url, domains=self.site.domains,
-                           link_pattern=self.site.link_pattern,
-                           list_selector=self.site.list_selector,
-                           next_page_selector=self.site.next_page_selector, after=after)
+        listing = listing or self._discover(source, response.url, after)
         self._note_offsite(listing)
         state.column_links[column] = state.column_links.get(column, 0) + len(listing.links)
         new_links = 0
@@ -178,6 +183,12 @@ class PortalSpider(AttachmentDownloads, Spider):
                      listed={link.url: (link.title, link.date) for link in listing.links})
         yield from self._paginate(listing, following if not ended else None, page=page,
                                   column=column, known_pages=known_pages, new_links=new_links)
+
+    def _discover(self, source: str, url: str, after: NextPage | None) -> Listing:
+        return discover(source, url, domains=self.site.domains,
+                        link_pattern=self.site.link_pattern,
+                        list_selector=self.site.list_selector,
+                        next_page_selector=self.site.next_page_selector, after=after)
 
     def _paginate(self, listing: Listing, following: NextPage | None, *, page: int, column: str,
                   known_pages: int, new_links: int) -> Iterator[Request]:

@@ -157,6 +157,8 @@ def test_faults_are_outcomes_never_versions(db_url: str, tmp_path: Path) -> None
 
 def test_blocked_scripted_and_refused_sites_are_reported(db_url: str, tmp_path: Path) -> None:
     shell = (Path(__file__).parent / "pages" / "js_shell_list.html").read_bytes()
+    notice = replace(doc(3, "/sparse/202103/t20210303_3.html"),
+                     title="关于网站系统升级期间暂停服务的公告")
     pages = {
         "/waf/index.html": page(TS_CHALLENGE, HTML, status=412),
         "/shell/index.html": page(shell, HTML),
@@ -164,11 +166,14 @@ def test_blocked_scripted_and_refused_sites_are_reported(db_url: str, tmp_path: 
         "/robots.txt": page(b"User-agent: *\nDisallow: /secret/\n", "text/plain"),
         "/busy/index.html": page(chrome_page("系统维护", "系统升级维护中"), HTML, status=503,
                                  headers={"Retry-After": "86400"}),
+        # A column whose only notice is about maintenance is a list, not a maintenance page.
+        "/sparse/index.html": page(faults_list([(notice, notice.path)]), HTML),
+        notice.path: page(detail_html(notice).encode(), HTML),
     }
     with PortalServer(pages) as server:
         config = write_config(tmp_path / "sites.yaml", [
             {"id": site, "start_urls": [server.url(f"/{site}/index.html")], "download_delay": 0}
-            for site in ("waf", "shell", "secret", "busy")])
+            for site in ("waf", "shell", "secret", "busy", "sparse")])
         done = crawl(config, db_url)
         assert done.returncode == 3, done.stdout + done.stderr
         lines = {line.split(":", 1)[0]: line for line in done.stdout.splitlines()}
@@ -182,6 +187,8 @@ def test_blocked_scripted_and_refused_sites_are_reported(db_url: str, tmp_path: 
             stored = archive(db_url, site)
             assert stored.run.status == status, (site, stored.run.message)
             assert stored.documents == {}
+        sparse = archive(db_url, "sparse")
+        assert sparse.run.status == "ok" and set(sparse.documents) == {server.url(notice.path)}
         shell_run = archive(db_url, "shell").run
         assert "renders its list with JavaScript" in (shell_run.message or "")
         # The 503 asked for a day: one request, no retry.
