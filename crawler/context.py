@@ -34,6 +34,8 @@ class CrawlState:
     columns_failed: set[str] = field(default_factory=set)
     blocked: int = 0
     requested: set[str] = field(default_factory=set)
+    # document URLs each column's pages showed this run (a pager looping back is its end)
+    listed: dict[str, set[str]] = field(default_factory=dict)
     # document links found per column (start URL): a column that ends with none is reported
     column_links: dict[str, int] = field(default_factory=dict)
     # list requests made, as (method, url, form): pagination never asks for a page twice

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -61,6 +60,12 @@ NO_LINKS = ("list page has no document links — check the start URL, or configu
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _latency_ms(response: Response) -> int | None:
+    """How long the server took (Scrapy's download_latency), not the time spent queued."""
+    latency = response.meta.get("download_latency")
+    return int(latency * 1000) if latency is not None else None
 
 
 class PortalSpider(AttachmentDownloads, Spider):
@@ -119,7 +124,7 @@ class PortalSpider(AttachmentDownloads, Spider):
             callback=self.parse_list, errback=self.list_failed, dont_filter=True, priority=10,
             cb_kwargs={"page": page, "column": column, "known_pages": known_pages,
                        "after": target if target.jpage else None},
-            meta={"handle_httpstatus_all": True, "started": time.monotonic()})
+            meta={"handle_httpstatus_all": True})
         if target.method == "POST":
             # Hanweb's dataproxy.jsp, as jpage.js asks it (jQuery sends forms as UTF-8).
             return FormRequest(target.url, formdata=dict(target.form), encoding="utf-8",
@@ -138,7 +143,7 @@ class PortalSpider(AttachmentDownloads, Spider):
         source = self._list_source(response)
         result = partial(ListPageResult, self.site.id, response.url, page,
                          fetched_at=_now(), http_status=response.status,
-                         duration_ms=int((time.monotonic() - response.meta["started"]) * 1000),
+                         duration_ms=_latency_ms(response),
                          size=len(response.body))
         verdict = diagnose(response.status, source)
         listing = None
@@ -169,7 +174,16 @@ class PortalSpider(AttachmentDownloads, Spider):
                                        list_date=link.date)
 
         following = next(iter(listing.next), None)
-        ended = following is None or (not listing.links and page > 1)
+        # Past its end a pager may answer page 1 again (list.do?page=99): a page listing only
+        # what this run has already seen ends the column.
+        listed = state.listed.setdefault(column, set())
+        repeated = page > 1 and bool(listing.links) and all(
+            link.url in listed for link in listing.links)
+        if repeated:
+            log.info("%s: %s repeats documents listed before; end of %s", self.site.id,
+                     response.url, column)
+        listed.update(link.url for link in listing.links)
+        ended = following is None or repeated or (not listing.links and page > 1)
         if ended and state.column_links[column] == 0:
             reason = JS_LIST if listing.scripted else SAYS_EMPTY if listing.says_empty \
                 else NO_LINKS
@@ -250,7 +264,7 @@ class PortalSpider(AttachmentDownloads, Spider):
         return Request(url, callback=self.parse_detail, errback=self.detail_failed,
                        headers=headers, dont_filter=True,
                        cb_kwargs={"doc": doc, "list_title": list_title, "list_date": list_date},
-                       meta={"handle_httpstatus_all": True, "started": time.monotonic()})
+                       meta={"handle_httpstatus_all": True})
 
     def parse_detail(self, response: Response, doc: DocumentRecord | None,
                      list_title: str | None, list_date: str | None
@@ -262,7 +276,7 @@ class PortalSpider(AttachmentDownloads, Spider):
         result = partial(
             PageResult, site_id=self.site.id, url=url, fetched_url=response.url,
             fetched_at=_now(), http_status=response.status, content_type=content_type,
-            duration_ms=int((time.monotonic() - response.meta["started"]) * 1000),
+            duration_ms=_latency_ms(response),
             list_title=list_title, list_date=list_date)
         sent = response.request.headers if response.request is not None else {}
         if response.status == 304 and (b"If-None-Match" in sent or b"If-Modified-Since" in sent):

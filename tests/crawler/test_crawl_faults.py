@@ -159,6 +159,9 @@ def test_blocked_scripted_and_refused_sites_are_reported(db_url: str, tmp_path: 
     shell = (Path(__file__).parent / "pages" / "js_shell_list.html").read_bytes()
     notice = replace(doc(3, "/sparse/202103/t20210303_3.html"),
                      title="关于网站系统升级期间暂停服务的公告")
+    loop_docs = [doc(n, f"/loop/202103/t2021030{n}_{n}.html") for n in (1, 2)]
+    looped = faults_list([(d, d.path) for d in loop_docs]).replace(
+        b"</ul>", "</ul><a href=\"NEXT\">下一页</a>".encode())
     pages = {
         "/waf/index.html": page(TS_CHALLENGE, HTML, status=412),
         "/shell/index.html": page(shell, HTML),
@@ -169,11 +172,17 @@ def test_blocked_scripted_and_refused_sites_are_reported(db_url: str, tmp_path: 
         # A column whose only notice is about maintenance is a list, not a maintenance page.
         "/sparse/index.html": page(faults_list([(notice, notice.path)]), HTML),
         notice.path: page(detail_html(notice).encode(), HTML),
+        # Past its end, a pager that answers page 1 again: the column ends there.
+        "/loop/list.do": page(looped.replace(b"NEXT", b"list.do?page=2"), HTML),
+        "/loop/list.do?page=2": page(looped.replace(b"NEXT", b"list.do?page=3"), HTML),
+        "/loop/list.do?page=3": page(b"", HTML, status=500),
+        **{d.path: page(detail_html(d).encode(), HTML) for d in loop_docs},
     }
     with PortalServer(pages) as server:
         config = write_config(tmp_path / "sites.yaml", [
             {"id": site, "start_urls": [server.url(f"/{site}/index.html")], "download_delay": 0}
-            for site in ("waf", "shell", "secret", "busy", "sparse")])
+            for site in ("waf", "shell", "secret", "busy", "sparse")] + [
+            {"id": "loop", "start_urls": [server.url("/loop/list.do")], "download_delay": 0}])
         done = crawl(config, db_url)
         assert done.returncode == 3, done.stdout + done.stderr
         lines = {line.split(":", 1)[0]: line for line in done.stdout.splitlines()}
@@ -189,6 +198,9 @@ def test_blocked_scripted_and_refused_sites_are_reported(db_url: str, tmp_path: 
             assert stored.documents == {}
         sparse = archive(db_url, "sparse")
         assert sparse.run.status == "ok" and set(sparse.documents) == {server.url(notice.path)}
+        loop = archive(db_url, "loop")
+        assert loop.run.status == "ok" and len(loop.documents) == 2
+        assert "/loop/list.do?page=3" not in [r.path for r in server.requests]
         shell_run = archive(db_url, "shell").run
         assert "renders its list with JavaScript" in (shell_run.message or "")
         # The 503 asked for a day: one request, no retry.
