@@ -69,6 +69,7 @@ class JPage:
     per_page: int
     group: int                 # records per request: perPage × groupSize
     total: int | None          # totalRecord, when the page says
+    fallback: str | None = None  # the nextgroup GET link, for a proxy that refuses the POST
 
 
 @dataclass(frozen=True)
@@ -155,8 +156,8 @@ def jpage_of(source: str, url: str, records: int) -> tuple[JPage | None, str | N
     total = _number("totalRecord", config) or _number("totalRecord", source)
     # The page's datastore holds one whole group when there are more: its size is the group.
     group = records if records > per_page else per_page * group_size
-    return JPage(urljoin(url, proxy), tuple(sorted(form.items())), per_page, group, total), \
-        group_link
+    return JPage(urljoin(url, proxy), tuple(sorted(form.items())), per_page, group, total,
+                 group_link), group_link
 
 
 def jpage_first(jpage: JPage, records: int) -> NextPage | None:

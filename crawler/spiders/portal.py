@@ -139,6 +139,17 @@ class PortalSpider(AttachmentDownloads, Spider):
     def parse_list(self, response: Response, page: int, column: str, known_pages: int,
                    after: NextPage | None) -> Iterator[Request | ListPageResult]:
         state = self.context.state
+        if after is not None and after.jpage is not None and after.jpage.fallback \
+                and page == 2 and response.status in (400, 404, 405):
+            # The first proxy POST refused (the proxy lives elsewhere, or takes GET only):
+            # the page's own nextgroup link, which such portals answer.
+            log.info("%s: %s refused the jpage POST (HTTP %d); following nextgroup %s",
+                     self.site.id, response.url, response.status, after.jpage.fallback)
+            request = self._list_request(NextPage(after.jpage.fallback), page=page,
+                                         column=column, known_pages=known_pages)
+            if request is not None:
+                yield request
+                return
         state.list_pages += 1
         source = self._list_source(response)
         result = partial(ListPageResult, self.site.id, response.url, page,

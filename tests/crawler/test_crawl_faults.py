@@ -57,6 +57,21 @@ def faults_list(docs: list[tuple[Doc, str]]) -> bytes:
             f'{_header()}<ul class="list">{rows}</ul>{_footer()}</body></html>').encode()
 
 
+def records(docs: list[Doc]) -> bytes:
+    return "".join(f"<record><![CDATA[<li><a href='{d.path}' title='{d.title}'>{d.title}</a>"
+                   f"<b>{d.date}</b></li>]]></record>" for d in docs).encode()
+
+
+def hanweb_page(docs: list[Doc]) -> bytes:
+    """A Hanweb 栏目 page whose jpage() asks the proxy by POST for the rest."""
+    return (b'<html><head><meta charset="utf-8"></head><body><div id="8">'
+            b'<script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/hg/module/web/'
+            b'jpage/dataproxy.jsp?page=1&columnid=9&unitid=8"></a>]]></nextgroup><recordset>'
+            + records(docs) + b"</recordset></datastore></script><script>$('#8').jpage({"
+            b"totalRecord:6,perPage:3,groupSize:1,proxyUrl:'/hg/module/web/jpage/dataproxy.jsp',"
+            b"ajaxParam:{col:1,webid:2,columnid:9,unitid:'8'}});</script></div></body></html>")
+
+
 def test_faults_are_outcomes_never_versions(db_url: str, tmp_path: Path) -> None:
     good, large, flaky = doc(1, "/faults/202103/t20210301_1.html"), \
         doc(8, "/faults/202103/t20210308_8.html"), doc(11, "/t20210311_11.html")
@@ -155,11 +170,14 @@ def test_faults_are_outcomes_never_versions(db_url: str, tmp_path: Path) -> None
         assert after.documents[server.url(good.path)].state == "active"
 
 
-def test_blocked_scripted_and_refused_sites_are_reported(db_url: str, tmp_path: Path) -> None:
+def test_site_faults_are_reported_and_odd_lists_still_read(db_url: str, tmp_path: Path) -> None:
+    """Blocked, JavaScript-rendered, robots-forbidden and down sites fail with the reason; a
+    sparse column, a pager looping back and a Hanweb proxy refusing POST are read right."""
     shell = (Path(__file__).parent / "pages" / "js_shell_list.html").read_bytes()
     notice = replace(doc(3, "/sparse/202103/t20210303_3.html"),
                      title="关于网站系统升级期间暂停服务的公告")
     loop_docs = [doc(n, f"/loop/202103/t2021030{n}_{n}.html") for n in (1, 2)]
+    hg_docs = [doc(n, f"/hg/art/2021/3/{n}/art_9_{n}.html") for n in range(1, 7)]
     looped = faults_list([(d, d.path) for d in loop_docs]).replace(
         b"</ul>", "</ul><a href=\"NEXT\">下一页</a>".encode())
     pages = {
@@ -177,12 +195,20 @@ def test_blocked_scripted_and_refused_sites_are_reported(db_url: str, tmp_path: 
         "/loop/list.do?page=2": page(looped.replace(b"NEXT", b"list.do?page=3"), HTML),
         "/loop/list.do?page=3": page(b"", HTML, status=500),
         **{d.path: page(detail_html(d).encode(), HTML) for d in loop_docs},
+        # A Hanweb proxy that refuses the POST but answers the nextgroup link's GET.
+        "/hg/col/col9/index.html": page(hanweb_page(hg_docs[:3]), HTML),
+        "/hg/module/web/jpage/dataproxy.jsp?page=1&columnid=9&unitid=8": page(
+            b"<datastore><recordset>" + records(hg_docs[3:]) + b"</recordset></datastore>",
+            "text/xml"),
+        **{d.path: page(detail_html(d).encode(), HTML) for d in hg_docs},
     }
     with PortalServer(pages) as server:
         config = write_config(tmp_path / "sites.yaml", [
             {"id": site, "start_urls": [server.url(f"/{site}/index.html")], "download_delay": 0}
             for site in ("waf", "shell", "secret", "busy", "sparse")] + [
-            {"id": "loop", "start_urls": [server.url("/loop/list.do")], "download_delay": 0}])
+            {"id": "loop", "start_urls": [server.url("/loop/list.do")], "download_delay": 0},
+            {"id": "hg", "start_urls": [server.url("/hg/col/col9/index.html")],
+             "download_delay": 0}])
         done = crawl(config, db_url)
         assert done.returncode == 3, done.stdout + done.stderr
         lines = {line.split(":", 1)[0]: line for line in done.stdout.splitlines()}
@@ -198,6 +224,10 @@ def test_blocked_scripted_and_refused_sites_are_reported(db_url: str, tmp_path: 
             assert stored.documents == {}
         sparse = archive(db_url, "sparse")
         assert sparse.run.status == "ok" and set(sparse.documents) == {server.url(notice.path)}
+        hanweb_get = archive(db_url, "hg")
+        assert hanweb_get.run.status == "ok" and len(hanweb_get.documents) == 6
+        assert ("POST", "/hg/module/web/jpage/dataproxy.jsp?startrecord=4&endrecord=6"
+                        "&perpage=3") in [(r.method, r.path) for r in server.requests]
         loop = archive(db_url, "loop")
         assert loop.run.status == "ok" and len(loop.documents) == 2
         assert "/loop/list.do?page=3" not in [r.path for r in server.requests]
