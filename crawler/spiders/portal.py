@@ -120,8 +120,11 @@ class PortalSpider(AttachmentDownloads, Spider):
         if key in self.context.state.lists_requested:
             return None  # a pager pointing back (Ucap's 下一页 on the last page is itself)
         self.context.state.lists_requested.add(key)
+        # Below the documents' priority: a page's documents are fetched before the next list
+        # page, so the queue holds one page of requests rather than a whole column's (memory
+        # flat in the number of documents; a 500-page baseline would queue 10,000 otherwise).
         options: dict[str, Any] = dict(
-            callback=self.parse_list, errback=self.list_failed, dont_filter=True, priority=10,
+            callback=self.parse_list, errback=self.list_failed, dont_filter=True, priority=-10,
             cb_kwargs={"page": page, "column": column, "known_pages": known_pages,
                        "after": target if target.jpage else None},
             meta={"handle_httpstatus_all": True})
