@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from protego import Protego
@@ -36,7 +36,7 @@ class ColumnCheck:
     next: tuple[NextPage, ...] = ()
     scripted: bool = False
     says_empty: bool = False
-    offsite: tuple[str, ...] = field(default=())
+    offsite: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from lxml import html
 
@@ -139,8 +140,8 @@ def _link_title(link: html.HtmlElement) -> str:
 
 
 def _path_query(url: str) -> str:
-    parts = url.split("#", 1)[0].split("://", 1)[-1]
-    return "/" + parts.split("/", 1)[1] if "/" in parts else "/"
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 def _is_document(link: html.HtmlElement, url: str, page_url: str) -> bool:

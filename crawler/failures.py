@@ -8,14 +8,12 @@ ones are still matched for handlers and middlewares that raise them directly.
 from __future__ import annotations
 
 from scrapy.exceptions import (
-    CannotResolveHostError,
     DownloadCancelledError,
-    DownloadConnectionRefusedError,
     DownloadTimeoutError,
     IgnoreRequest,
     ResponseDataLossError,
 )
-from twisted.internet.error import ConnectError, DNSLookupError, TCPTimedOutError, TimeoutError
+from twisted.internet.error import TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
 from crawler.outcomes import FetchOutcome
@@ -39,7 +37,6 @@ def failure_outcome(failure: Failure) -> tuple[FetchOutcome, str]:
             # A redirect loop is how cookie walls look to a client without their JavaScript.
             return FetchOutcome.CHALLENGE, f"redirect loop ({reason})"
         return FetchOutcome.HTTP_ERROR, reason
-    if isinstance(exc, CannotResolveHostError | DownloadConnectionRefusedError | DNSLookupError
-                  | ConnectError):
-        return FetchOutcome.NETWORK_ERROR, reason
+    # Refused, reset, unresolvable (CannotResolveHostError, DownloadConnectionRefusedError,
+    # ConnectionLost…) and anything else a download can raise.
     return FetchOutcome.NETWORK_ERROR, reason
