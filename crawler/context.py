@@ -34,6 +34,23 @@ class CrawlState:
     columns_failed: set[str] = field(default_factory=set)
     blocked: int = 0
     requested: set[str] = field(default_factory=set)
+    # document URLs each column's pages showed this run (a pager looping back is its end)
+    listed: dict[str, set[str]] = field(default_factory=dict)
+    # document links found per column (start URL): a column that ends with none is reported
+    column_links: dict[str, int] = field(default_factory=dict)
+    # list requests made, as (method, url, form): pagination never asks for a page twice
+    lists_requested: set[tuple[str, str, tuple[tuple[str, str], ...]]] = field(
+        default_factory=set)
+    detail_ok: int = 0            # document fetches that answered with the document
+    detail_blocked: int = 0       # … that met a WAF or JavaScript challenge
+    rechecks: int = 0             # known documents rechecked because they were due
+    offsite: set[str] = field(default_factory=set)  # document links outside allowed_domains
+    # what the run summary and the run record's message should tell the user, in order
+    warnings: list[str] = field(default_factory=list)
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
 
 
 @dataclass
@@ -60,6 +77,12 @@ class CrawlContext:
         """Make this the crawler's context, before the spider asks for one: for a worker that
         joins a run another process started (``crawler.round_spider``)."""
         setattr(crawler, _ATTR, self)
+
+    @classmethod
+    def peek(cls, crawler: Crawler) -> CrawlContext | None:
+        """The crawler's context if a spider has created it (extensions that only report)."""
+        context: CrawlContext | None = getattr(crawler, _ATTR, None)
+        return context
 
     @classmethod
     def create(cls, crawler: Crawler, site_id: str) -> CrawlContext:

@@ -11,6 +11,9 @@ from crawler.outcomes import FetchOutcome
 
 @dataclass(frozen=True)
 class FetchedAttachment:
+    """An attachment download. ``NOT_MODIFIED`` (a 304 to a conditional request) carries the
+    previous version's hash and no body; ``OK`` carries the bytes to store."""
+
     name: str
     url: str
     outcome: FetchOutcome
@@ -18,6 +21,9 @@ class FetchedAttachment:
     size: int | None = None
     content_type: str | None = None
     body: bytes | None = field(default=None, repr=False)
+    etag: str | None = None           # validators, sent back on the next recheck
+    last_modified: str | None = None
+    detail: str | None = None
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ class FetchOutcome(StrEnum):
     MAINTENANCE = "maintenance"      # 200 or 503 with a 系统维护中 page
     CHALLENGE = "challenge"          # WAF / JavaScript challenge (412 $_ts, __jsl_clearance…)
     SERVER_ERROR = "server_error"    # 5xx after retries
+    THROTTLED = "throttled"          # 429 after retries (or a Retry-After longer than we wait)
     HTTP_ERROR = "http_error"        # other 4xx
     TIMEOUT = "timeout"
     NETWORK_ERROR = "network_error"  # DNS, refused, reset
@@ -37,3 +38,8 @@ class FetchOutcome(StrEnum):
     def is_blocking(self) -> bool:
         """The site is refusing us rather than failing: worth reporting as 'blocked'."""
         return self in (FetchOutcome.CHALLENGE, FetchOutcome.ROBOTS)
+
+    @property
+    def is_content(self) -> bool:
+        """The fetch answered with the document (new, changed or the same as before)."""
+        return self in (FetchOutcome.OK, FetchOutcome.UNCHANGED, FetchOutcome.NOT_MODIFIED)

@@ -9,7 +9,7 @@ remaining query and normalises percent-encoding; the list of volatile parameters
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -55,3 +55,20 @@ def host_of(url: str) -> str:
 def in_domains(url: str, domains: list[str]) -> bool:
     host = host_of(url)
     return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def join_url(base: str, href: str) -> str | None:
+    """``href`` resolved against ``base``; None unless it is an http(s) URL (javascript:,
+    mailto:, data: and broken hrefs such as ``http://`` with no host are not links to fetch)."""
+    href = href.strip().replace("\\", "/")  # IIS-style hrefs (\zcwj\1.html) some CMSs write
+    try:
+        own = urlsplit(href)
+        url = urljoin(base, href)
+        parts = urlsplit(url)
+    except ValueError:
+        return None  # "http://[bad" and other unparseable hrefs portals do publish
+    if own.scheme and not own.netloc and own.scheme in ("http", "https"):
+        return None  # "http://" alone, or "http:foo.html"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return url

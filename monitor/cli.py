@@ -13,7 +13,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import click
 
-from monitor.config import Config, default_config_path, load_config
+from monitor.config import Config, SiteConfig, default_config_path, load_config
 from monitor.exceptions import GovwatchError
 from monitor.store.db import Database, default_db_url, open_database
 from monitor.store.records import RunRecord
@@ -115,29 +115,50 @@ def redis_options(func: Callable[P, R]) -> Callable[P, R]:
                              "[env GOVWATCH_REDIS]")(func)
 
 
+def _setting(value: str) -> tuple[str, object]:
+    name, sep, raw = value.partition("=")
+    if not sep or not name.strip():
+        raise click.BadParameter(f"{value!r}: expected NAME=VALUE, e.g. DOWNLOAD_TIMEOUT=120")
+    try:
+        parsed: object = json.loads(raw)
+    except ValueError:
+        parsed = raw
+    return name.strip(), parsed
+
+
 @main.command()
 @click.argument("sites", nargs=-1)
 @click.option("--distributed", is_flag=True,
               help="share the crawl with `govwatch worker` processes through Redis (needs "
                    "--redis and PostgreSQL); joins a round already under way")
 @redis_options
+@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="override a Scrapy or govwatch crawl setting (crawler/settings.py), e.g. "
+                   "-s DOWNLOAD_TIMEOUT=120; values are read as JSON when they parse")
 @click.pass_obj
 @friendly
 def crawl(g: Globals, sites: tuple[str, ...], distributed: bool, redis_url: str | None,
-          redis_prefix: str) -> None:
-    """Crawl the named sites (all if none), store new versions, record events."""
+          redis_prefix: str, overrides: tuple[str, ...]) -> None:
+    """Crawl the named sites (all if none), store new versions, record events.
+
+    Prints one line per site. Exit status 3 when a site failed or was blocked.
+    """
+    try:
+        settings = tuple(_setting(value) for value in overrides)
+    except click.BadParameter as exc:
+        raise click.UsageError(str(exc)) from exc
     if distributed:
-        sys.exit(_crawl_distributed(g, sites, redis_url, redis_prefix))
-    code = _crawl(g, sites)
-    sys.exit(code)
+        sys.exit(_crawl_distributed(g, sites, redis_url, redis_prefix, settings))
+    sys.exit(_crawl(g, sites, settings))
 
 
-def _crawl(g: Globals, sites: tuple[str, ...]) -> int:
+def _crawl(g: Globals, sites: tuple[str, ...],
+           settings: tuple[tuple[str, object], ...] = ()) -> int:
     from monitor.crawl import CrawlRequest, crawl
 
     config = g.config
     config.select_sites(sites)  # unknown site ids fail here, before Scrapy starts
-    runs = crawl(config, CrawlRequest(g.config_path, g.db_url, sites, g.verbose))
+    runs = crawl(config, CrawlRequest(g.config_path, g.db_url, sites, g.verbose, settings))
     return _crawl_status(runs)
 
 
@@ -155,7 +176,7 @@ def _crawl_status(runs: list[RunRecord]) -> int:
 
 
 def _crawl_distributed(g: Globals, sites: tuple[str, ...], redis_url: str | None,
-                       prefix: str) -> int:
+                       prefix: str, settings: tuple[tuple[str, object], ...] = ()) -> int:
     from monitor.crawl import CrawlRequest
     from monitor.worker import check_database, connect, crawl_rounds, start_rounds
 
@@ -168,8 +189,8 @@ def _crawl_distributed(g: Globals, sites: tuple[str, ...], redis_url: str | None
     assignments = start_rounds(config, database, client, prefix, sites)
     client.close()
     g.close()  # the crawl opens its own connections
-    runs = crawl_rounds(config, CrawlRequest(g.config_path, g.db_url, sites, g.verbose),
-                        assignments, redis_url, prefix)
+    runs = crawl_rounds(config, CrawlRequest(g.config_path, g.db_url, sites, g.verbose,
+                                             settings), assignments, redis_url, prefix)
     return _crawl_status(runs)
 
 
@@ -428,11 +449,20 @@ def export(g: Globals, fmt: str, versions: bool, events: bool, site_id: str | No
 
 
 @main.command()
+@click.argument("site_ids", nargs=-1, metavar="[SITE]...")
+@click.option("--check", is_flag=True,
+              help="fetch each start URL once and show what discovery finds there (document "
+                   "links, pagination, or why there are none)")
 @click.pass_obj
 @friendly
-def sites(g: Globals) -> None:
-    """List configured sites and validate the configuration."""
+def sites(g: Globals, site_ids: tuple[str, ...], check: bool) -> None:
+    """List configured sites and validate the configuration.
+
+    With --check, also fetch each site's list pages (one request each, and robots.txt): exit
+    status 3 when a column shows no document links.
+    """
     config = g.config
+    chosen = [config.site(i) for i in site_ids] if site_ids else config.sites
     click.echo(f"configuration: {', '.join(config.sources)}")
     stats: dict[str, Any] = {}
     if not g.db_url.startswith("sqlite:///") or Path(g.db_url.removeprefix("sqlite:///")).exists():
@@ -440,24 +470,73 @@ def sites(g: Globals) -> None:
 
         with g.database().session() as session:
             repo = Repository(session)
-            for site in config.sites:
+            for site in chosen:
                 last = repo.runs(site.id, limit=1)
                 stats[site.id] = (repo.count_documents(site.id), last[0] if last else None)
-    for site in config.sites:
+    failed = False
+    for site in chosen:
         flags = [] if site.enabled else ["disabled"]
         if site.verified is False:
             flags.append("not checked live")
         click.echo(f"{site.id}  {site.display_name}  [{site.schedule} {site.timezone}]"
                    + (f"  ({', '.join(flags)})" if flags else ""))
-        for url in site.start_urls:
-            click.echo(f"    {url}")
+        overrides = {name: getattr(site, name) for name in _OVERRIDES
+                     if getattr(site, name) is not None}
+        if overrides:
+            click.echo("    overrides: " + ", ".join(f"{k}={v!r}" for k, v in overrides.items()))
+        if not check:
+            for url in site.start_urls:
+                click.echo(f"    {url}")
+        else:
+            failed = not _check_site(site, config.user_agent) or failed
         if site.id in stats:
             count, last = stats[site.id]
             when = f"last run {last.status} at {last.started_at:%Y-%m-%d %H:%M} UTC" if last \
                 else "never crawled"
             click.echo(f"    {count} documents, {when}")
+            if last and last.message:
+                click.echo(f"    {last.message}")
     click.echo(f"{len(config.sites)} sites, {len(config.subscriptions)} subscriptions: "
                "configuration OK")
+    if failed:
+        sys.exit(EXIT_SITES_FAILED)
+
+
+_OVERRIDES = ("link_pattern", "list_selector", "next_page_selector", "metadata_selector",
+              "body_selector", "encoding", "download_delay")
+
+
+def _check_site(site: SiteConfig, user_agent: str | None) -> bool:
+    from crawler import settings as crawl_settings
+    from crawler.check import check_site
+
+    good = True
+    for column in check_site(site, user_agent or crawl_settings.USER_AGENT):
+        head = f"    {column.url}: "
+        if column.outcome != "ok":
+            click.echo(head + f"{column.outcome}" + (f" — {column.reason}" if column.reason
+                                                      else ""))
+            good = False
+            continue
+        nxt = column.next[0] if column.next else None
+        following = "last page" if nxt is None else (
+            f"next {nxt.method} {nxt.url}" + (" (Hanweb data proxy)" if nxt.jpage else ""))
+        click.echo(head + f"HTTP {column.status}, {column.family}, {len(column.links)} document "
+                          f"links, {following}")
+        for link in column.links[:5]:
+            click.echo(f"      {link.date or '          '}  {link.title or ''}  {link.url}")
+        if len(column.links) > 5:
+            click.echo(f"      … and {len(column.links) - 5} more")
+        if column.offsite:
+            click.echo(f"      {len(column.offsite)} document links outside allowed_domains, "
+                       f"e.g. {column.offsite[0]}")
+        if not column.links:
+            good = False
+            why = ("the portal renders its list with JavaScript" if column.scripted else
+                   "the page says the column is empty" if column.says_empty else
+                   "configure link_pattern / list_selector for this markup")
+            click.echo(f"      no document links: {why}")
+    return good
 
 
 # ----------------------------------------------------------------------------------- extract

@@ -76,17 +76,27 @@ def crawl(config: Config, request: CrawlRequest) -> list[RunRecord]:
     return runs
 
 
+_QUIET = ("ok", "unchanged", "not_modified", "gone")
+
+
 def summarize(runs: Sequence[RunRecord]) -> list[str]:
-    """One line per run for the terminal."""
+    """One line per run for the terminal: what was fetched, what came of it, and — for a site
+    that is failing, blocked or not read as expected — what the user should know or do."""
     lines = []
     for run in runs:
-        events = run.stats.get("events", {})
-        fetches = run.stats.get("fetches", {})
-        failed = {k: v for k, v in fetches.items()
-                  if k not in ("ok", "unchanged", "not_modified", "gone")}
-        parts = [f"{run.site_id}: {run.status}",
-                 f"{run.stats.get('list_pages', 0)} list pages",
-                 f"{sum(fetches.values())} fetches"]
+        stats = run.stats
+        events = stats.get("events", {})
+        fetches = stats.get("fetches", {})
+        failed = {k: v for k, v in fetches.items() if k not in _QUIET}
+        cheap = {k: fetches[k] for k in ("not_modified", "unchanged") if fetches.get(k)}
+        status = run.status.upper() if run.status in ("failed", "blocked") else run.status
+        parts = [f"{run.site_id}: {status}",
+                 f"{stats.get('list_pages', 0)} list pages",
+                 f"{sum(fetches.values())} fetches"
+                 + (" (" + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in cheap.items())
+                    + ")" if cheap else "")]
+        if stats.get("requests"):
+            parts.append(f"{stats['requests']} requests")
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(events.items()))
         parts.append(f"events: {kinds or 'none'}" + (" (baseline)" if run.baseline else ""))
         if failed:

@@ -66,8 +66,19 @@ def resolve_attachments(listed: Iterable[Attachment], fetched: Iterable[FetchedA
             known = by_url.get(attachment.url) or by_name.get(fold(attachment.name))
             if known is not None:
                 sha, size = known.get("sha256"), known.get("size")
-        out.append({"name": attachment.name, "url": attachment.url, "sha256": sha,
-                    "size": size})
+        record: dict[str, Any] = {"name": attachment.name, "url": attachment.url,
+                                  "sha256": sha, "size": size}
+        # Validators for the next recheck's conditional request (crawler.attachments): from
+        # this download (a 304 carries the stored ones back), else from the previous version.
+        fresh = download is not None and download.outcome in (
+            FetchOutcome.OK, FetchOutcome.NOT_MODIFIED) and download.sha256
+        source: Any = download if fresh else None
+        before = by_url.get(attachment.url, {})
+        etag = source.etag if source is not None else before.get("etag")
+        modified = source.last_modified if source is not None else before.get("last_modified")
+        if etag or modified:
+            record.update(etag=etag, last_modified=modified)
+        out.append(record)
     return out
 
 

@@ -38,12 +38,23 @@ def start_run(database: Database, site: SiteConfig, *, worker: str | None = None
 
 
 def run_status(state: CrawlState, reason: str, detail_failures: int) -> tuple[str, str | None]:
+    status, message = _status(state, reason, detail_failures)
+    # What the crawler noticed (a list rendered by JavaScript, the challenge a WAF answered…)
+    # goes into the message that summaries, digests and the web page show.
+    notes = [note for note in state.warnings if note not in (message or "")]
+    return status, "; ".join(part for part in (message, *notes) if part) or None
+
+
+def _status(state: CrawlState, reason: str, detail_failures: int) -> tuple[str, str | None]:
     if state.list_pages == 0:
         return "failed", f"no list page was fetched ({reason})"
     if state.list_failures == state.list_pages:
         if state.blocked:
             return "blocked", "the portal refused every list page (WAF or robots.txt)"
         return "failed", "every list page failed"
+    if state.detail_blocked and not state.detail_ok:
+        return "blocked", "the portal answered every document request with a WAF or " \
+                          "JavaScript challenge"
     if state.list_failures or reason != "finished":
         return "partial", (f"{state.list_failures} of {state.list_pages} list pages failed"
                            if state.list_failures else f"crawl ended early ({reason})")

@@ -207,6 +207,11 @@ class Repository:
             self.session.execute(update(Document).where(Document.id == document_id)
                                  .values(**values))
 
+    def update_documents(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Update many documents at once, each row a dict with its ``id`` (executemany)."""
+        if rows:
+            self.session.execute(update(Document), list(rows))
+
     def note_listed(self, site_id: str, run_id: int,
                     listed: dict[str, tuple[str | None, str | None]]) -> None:
         """Mark known documents as listed in this run, with their title and date as the list
@@ -239,6 +244,16 @@ class Repository:
                  .order_by(Document.next_check_at).limit(limit + len(exclude)))
         skip = set(exclude)
         return [_document(r) for r in self.session.scalars(query) if r.url not in skip][:limit]
+
+    def documents_due_after(self, site_id: str, now: datetime, *, after_id: int = 0,
+                            limit: int = 500) -> list[DocumentRecord]:
+        """Known documents due for a recheck at ``now``, in id order after ``after_id``: a
+        cursor, so that a run walks its due documents once, a batch at a time."""
+        query = (select(Document)
+                 .where(Document.site_id == site_id, Document.next_check_at <= now,
+                        Document.id > after_id)
+                 .order_by(Document.id).limit(limit))
+        return [_document(r) for r in self.session.scalars(query)]
 
     def iter_documents(self, site_id: str | None = None,
                        batch: int = 500) -> Iterator[DocumentRecord]:
