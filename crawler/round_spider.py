@@ -33,7 +33,7 @@ from monitor.ingest import Ingestor
 from monitor.locks import owner_id
 from monitor.runs import finish_run
 from monitor.store.db import open_database
-from monitor.store.records import RunRecord
+from monitor.store.records import DocumentRecord, RunRecord
 from monitor.store.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -103,6 +103,15 @@ class RoundSpider(PortalSpider):
         spider.round.run_id = run.id
         spider.round_finished = False
         return spider
+
+    def _detail_request(self, url: str, doc: DocumentRecord | None, *,
+                        list_title: str | None = None, list_date: str | None = None) -> Request:
+        """Document requests go through the round's shared duplicate filter in Redis: it is what
+        keeps two workers, and the rechecks one worker schedules for the whole site, from
+        fetching a page twice (PortalSpider, alone in its process, skips the filter and keeps
+        its own sets of what it asked for)."""
+        request = super()._detail_request(url, doc, list_title=list_title, list_date=list_date)
+        return request.replace(dont_filter=False)
 
     async def start(self) -> AsyncIterator[Request]:
         if self.round_role == "start":
