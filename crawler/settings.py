@@ -53,6 +53,9 @@ RETRY_GIVE_UP_LOG_LEVEL = "INFO"
 
 COOKIES_ENABLED = True  # some portals set a session cookie on the list page and expect it back
 TELNETCONSOLE_ENABLED = False  # a long-running service must not open a console port
+# Scrapy 2.19's remote control is an HTTP server on localhost that runs Python code (its token in
+# a file under $HOME): nothing a crawl driven by the scheduler should expose.
+REMOTE_CONTROL_ENABLED = False
 # Portals chain at most two or three redirects (http→https, / → index.shtml); more is a wall
 # reloading itself, reported as a challenge after a few tries rather than twenty.
 REDIRECT_ENABLED = True
