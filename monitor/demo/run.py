@@ -80,8 +80,11 @@ def run_demo(workdir: Path) -> int:
     click.secho(f"\nDone in {elapsed:.0f} s. Everything is in {workdir}/.", bold=True)
     click.echo("Next:")
     prefix = f"govwatch --config {config_path} --db {db_url}"
-    click.echo(f"  {prefix} serve              # browse the archive at http://127.0.0.1:8000")
-    click.echo(f"  {prefix} export --events    # the archive as JSON lines")
-    click.echo(f"  open {outbox}/*.eml                  # the digest as mailed")
-    click.echo("  govwatch sites                       # the real portals in seeds/sites.yaml")
+    steps = [(f"{prefix} serve", "browse the archive at http://127.0.0.1:8000"),
+             (f"{prefix} export --events", "the archive as JSON lines"),
+             (f"ls {outbox}/", "the digest as mailed (.eml)"),
+             ("govwatch sites --check", "the real portals in seeds/sites.yaml")]
+    width = max(len(command) for command, _ in steps)
+    for command, what in steps:
+        click.echo(f"  {command.ljust(width)}  # {what}")
     return 0
