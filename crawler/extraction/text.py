@@ -125,6 +125,11 @@ def _traditional() -> re.Pattern[str]:
     return _char_class(frozenset(c for c, s in zip(chars, converted, strict=True) if c != s))
 
 
+def has_traditional(text: str) -> bool:
+    """Whether ``to_simplified`` would change a character of ``text`` on its own."""
+    return bool(_traditional().search(text))
+
+
 @cache
 def _compatibility() -> re.Pattern[str]:
     """The characters NFKC changes (full-width forms, U+3000, no-break space, circled
@@ -136,14 +141,21 @@ def _compatibility() -> re.Pattern[str]:
         if not 0xD800 <= c < 0xE000 and unicodedata.normalize("NFKC", chr(c)) != chr(c)))
 
 
+def fold_compatibility(text: str) -> str:
+    """NFKC, character by character, for the characters it changes: the same result on the
+    text portals publish (no combining sequences), without NFKC's slow path over the whole
+    text as soon as one full-width character appears."""
+    for char in set(_compatibility().findall(text)):
+        text = text.replace(char, unicodedata.normalize("NFKC", char))
+    return text
+
+
 def normalize(text: str | None) -> str:
     """Comparison form: simplified, width-folded, punctuation-folded, no white space."""
     if not text:
         return ""
-    text = remove_debris(text)
-    for char in set(_compatibility().findall(text)):
-        text = text.replace(char, unicodedata.normalize("NFKC", char))
-    if _traditional().search(text):
+    text = fold_compatibility(remove_debris(text))
+    if has_traditional(text):
         text = to_simplified(text)
     for wide, narrow in _PUNCT:
         if wide in text:
