@@ -1,6 +1,7 @@
 """Named locks in the database, so that two govwatch processes (two cron runs overlapping, two
 machines sharing one PostgreSQL) never do the same work at once. A lock expires, so a crashed
-holder can't block work forever."""
+holder can't block work forever; and a holder on this machine whose process has ended loses its
+lock at once (a `govwatch run` killed by the OOM killer must not block cron for hours)."""
 
 from __future__ import annotations
 
@@ -21,12 +22,30 @@ def owner_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def holder_gone(owner: str | None) -> bool:
+    """Whether the holder named ``host:pid`` (or ``host:pid:token``) is a process on this host
+    that has ended. A holder on another host is only presumed gone when its lease runs out."""
+    if not owner:
+        return True
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # alive, under another user
+    return False
+
+
 def acquire(database: Database, name: str, *, ttl: timedelta, owner: str | None = None) -> bool:
     owner = owner or owner_id()
     now = datetime.now(UTC)
     try:
         with database.session() as session:
-            return Repository(session).try_lock(name, owner, now, now + ttl)
+            return Repository(session).try_lock(name, owner, now, now + ttl, holder_gone)
     except IntegrityError:
         return False  # someone inserted the same lock between our check and our insert
 

@@ -47,6 +47,7 @@ from sqlalchemy.exc import IntegrityError
 from monitor.config import Cadence, Config, Subscription
 from monitor.cron import parse_cron
 from monitor.digest import CHANNEL_EMAIL, HORIZON, Digest, build_digest, render_digest
+from monitor.locks import holder_gone
 from monitor.mail import SmtpFailure, SmtpTransport, build_message, new_message_id
 from monitor.notify import (
     AppriseTransport,
@@ -279,27 +280,9 @@ def sender_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
-def _holder_gone(owner: str | None) -> bool:
-    """Whether the sender named ``host:pid:token`` is a process on this host that has ended.
-    A holder on another host is only presumed gone when its lease runs out."""
-    if not owner:
-        return True
-    host, _, rest = owner.partition(":")
-    pid_text = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid_text.isdigit():
-        return False
-    try:
-        os.kill(int(pid_text), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
-
 def _stale(message: OutboxRecord, now: datetime) -> bool:
     return (message.lease_until is None or message.lease_until < now
-            or _holder_gone(message.claimed_by))
+            or holder_gone(message.claimed_by))
 
 
 def recover(database: Database, now: datetime, *, resend_uncertain: bool = False) -> list[int]:

@@ -6,7 +6,7 @@ speaks to it in records (``monitor.store.records``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -413,10 +413,17 @@ class Repository:
 
     # -------------------------------------------------------------------------------- locks
 
-    def try_lock(self, name: str, owner: str, now: datetime, expires_at: datetime) -> bool:
-        """Take the named lock unless someone else holds an unexpired one."""
+    def try_lock(self, name: str, owner: str, now: datetime, expires_at: datetime,
+                 holder_gone: Callable[[str], bool] | None = None) -> bool:
+        """Take the named lock unless someone else holds an unexpired one (``holder_gone``
+        tells whether a holder is known to have ended, so its lock can be taken over)."""
         self.session.execute(delete(Lock).where(Lock.name == name, Lock.expires_at < now))
         row = self.session.get(Lock, name)
+        if row is not None and row.owner != owner and holder_gone and holder_gone(row.owner):
+            self.session.execute(delete(Lock).where(Lock.name == name,
+                                                    Lock.owner == row.owner))
+            self.session.flush()
+            row = None
         if row is not None:
             return row.owner == owner
         self.session.add(Lock(name=name, owner=owner, acquired_at=now, expires_at=expires_at))
