@@ -5,11 +5,13 @@ Finding them without comparing every pair: each document's folded text is cut in
 8-character shingles, and the hashes that fall on a fixed residue (one in ``SAMPLE``) are kept as
 its *anchors*. Two texts sharing a passage share that passage's anchors whatever else either one
 contains (containment, not Jaccard: the newspaper prints one section of the plan beside other
-news), and a sampled hash is sampled in both texts alike. Anchors live in ``text_anchors``, so
-candidates are one indexed query. Stock phrases (坚持以习近平新时代中国特色社会主义思想为指导…) give
-unrelated documents a few shared anchors, so candidates are then confirmed by the diff: aligned
-paragraphs form runs, and the longest run with small gaps is the shared passage; a link needs a
-long enough passage, similar enough inside, covering enough of the shorter text.
+news), and a sampled hash is sampled in both texts alike. Anchors live in ``text_anchors`` with
+their document frequency in ``text_anchor_counts``, so candidates are one indexed query over a
+document's rarest shared anchors, bounded however large the archive grows. Stock phrases
+(坚持以习近平新时代中国特色社会主义思想为指导…) give unrelated documents a few shared anchors, so
+candidates are then confirmed by the diff: aligned paragraphs form runs, and the longest run with
+small gaps is the shared passage; a link needs a long enough passage, similar enough inside,
+covering enough of the shorter text.
 
 What differs between the outlets is the passage diffed (``OutletMatch.passage``), rendered like
 any other diff (``monitor.diffview``).
@@ -38,6 +40,8 @@ MIN_ANCHORS = 6         # anchors two documents must share to be compared at all
 ANCHOR_SHARE = 0.1      # ... and that share of the smaller document's anchors (000/001: 28%;
 #                         unrelated seeds: under 3%)
 MAX_CANDIDATES = 10     # documents confirmed per indexing, most shared anchors first
+RARE_ANCHORS = 64       # shared anchors asked about per lookup, the rarest first
+COMMON_ANCHOR = 1000    # an anchor carried by more documents than this is a stock phrase
 MIN_SHARED_CHARS = 300  # a shared passage shorter than this is a quotation, not the document
 MIN_OVERLAP = 0.2       # share of the shorter text the passage must cover
 MIN_SIMILARITY = 0.8    # similarity inside the passage
@@ -145,10 +149,12 @@ def link_document(database: Database, document_id: int, *,
             return []
         chars, hashes = anchors(version.text)
         store.replace_anchors(doc.id, version.id, chars, hashes, now)
-        found = store.candidates(doc.id, hashes, min_shared=MIN_ANCHORS, limit=MAX_CANDIDATES * 3)
+        found, asked = store.candidates(doc.id, hashes, min_shared=MIN_ANCHORS,
+                                        limit=MAX_CANDIDATES * 3, sample=RARE_ANCHORS,
+                                        max_documents=COMMON_ANCHOR)
         sizes = store.indexed_chars(other for other, _ in found)
         candidates = [other for other, shared in found
-                      if shared >= ANCHOR_SHARE * min(len(hashes), sizes.get(other, (0, 0))[1])]
+                      if shared >= ANCHOR_SHARE * min(asked, sizes.get(other, (0, 0))[1])]
         to_check = list(dict.fromkeys([*candidates[:MAX_CANDIDATES], *store.linked_ids(doc.id)]))
         linked = []
         for other_id in to_check:

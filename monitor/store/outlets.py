@@ -7,11 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from monitor.store.records import LinkedDocumentRecord
-from monitor.store.schema import Document, OutletLink, TextAnchor, TextIndex
+from monitor.store.schema import Document, OutletLink, TextAnchor, TextAnchorCount, TextIndex
 
 _CHUNK = 500  # bound parameters per statement (SQLite allows 32,766; PostgreSQL 65,535)
 
@@ -39,10 +41,14 @@ class OutletStore:
     def replace_anchors(self, document_id: int, version_id: int, chars: int,
                         hashes: Iterable[int], now: datetime) -> None:
         values = sorted(set(hashes))
+        old = set(self.session.scalars(select(TextAnchor.hash).where(
+            TextAnchor.document_id == document_id)))
         self.session.execute(delete(TextAnchor).where(TextAnchor.document_id == document_id))
         for i in range(0, len(values), _CHUNK):
             self.session.execute(insert(TextAnchor), [
                 {"hash": h, "document_id": document_id} for h in values[i:i + _CHUNK]])
+        self._count(sorted(set(values) - old), +1)
+        self._count(sorted(old - set(values)), -1)
         row = self.session.get(TextIndex, document_id)
         if row is None:
             self.session.add(TextIndex(document_id=document_id, version_id=version_id,
@@ -52,21 +58,50 @@ class OutletStore:
                 version_id, chars, len(values), now)
         self.session.flush()
 
+    def _count(self, hashes: list[int], delta: int) -> None:
+        """Add ``delta`` to the document frequency of each hash (sorted, so that two workers
+        indexing at once lock the rows in one order). An upsert, atomic on both databases."""
+        dialect = self.session.get_bind().dialect.name
+        for i in range(0, len(hashes), _CHUNK):
+            chunk = hashes[i:i + _CHUNK]
+            if delta < 0:
+                self.session.execute(update(TextAnchorCount)
+                                     .where(TextAnchorCount.hash.in_(chunk))
+                                     .values(documents=TextAnchorCount.documents + delta))
+                continue
+            upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(TextAnchorCount)
+            self.session.execute(
+                upsert.values([{"hash": h, "documents": delta} for h in chunk])
+                .on_conflict_do_update(index_elements=["hash"], set_={
+                    "documents": TextAnchorCount.documents + delta}))
+
     def candidates(self, document_id: int, hashes: Iterable[int], *, min_shared: int,
-                   limit: int) -> list[tuple[int, int]]:
-        """(other document id, anchors shared), most shared first."""
+                   limit: int, sample: int, max_documents: int
+                   ) -> tuple[list[tuple[int, int]], int]:
+        """Documents sharing this document's rarest shared anchors: ``(other document id,
+        anchors shared)`` most shared first, and how many anchors were asked about.
+
+        Only anchors some other document carries, and no more than ``max_documents`` do, are
+        asked about, the ``sample`` rarest of them: the cost of a lookup is bounded however large
+        the archive and however common its stock phrases."""
         values = sorted(set(hashes))
-        counts: dict[int, int] = {}
+        frequency: dict[int, int] = {}
         for i in range(0, len(values), _CHUNK):
             rows = self.session.execute(
-                select(TextAnchor.document_id, func.count())
-                .where(TextAnchor.hash.in_(values[i:i + _CHUNK]),
-                       TextAnchor.document_id != document_id)
-                .group_by(TextAnchor.document_id))
-            for other, n in rows:
-                counts[other] = counts.get(other, 0) + int(n)
-        found = [(other, n) for other, n in counts.items() if n >= min_shared]
-        return sorted(found, key=lambda pair: (-pair[1], pair[0]))[:limit]
+                select(TextAnchorCount.hash, TextAnchorCount.documents)
+                .where(TextAnchorCount.hash.in_(values[i:i + _CHUNK]),
+                       TextAnchorCount.documents >= 2,
+                       TextAnchorCount.documents <= max_documents))
+            frequency.update((int(h), int(n)) for h, n in rows)
+        rare = sorted(frequency, key=lambda h: (frequency[h], h))[:sample]
+        if not rare:
+            return [], 0
+        rows = self.session.execute(
+            select(TextAnchor.document_id, func.count())
+            .where(TextAnchor.hash.in_(rare), TextAnchor.document_id != document_id)
+            .group_by(TextAnchor.document_id))
+        found = [(int(other), int(n)) for other, n in rows if n >= min_shared]
+        return sorted(found, key=lambda pair: (-pair[1], pair[0]))[:limit], len(rare)
 
     # -------------------------------------------------------------------------------- links
 

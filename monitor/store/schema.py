@@ -247,6 +247,17 @@ class TextAnchor(Base):
                                              index=True)
 
 
+class TextAnchorCount(Base):
+    """How many documents carry each anchor (a document frequency). Candidate lookup uses a
+    document's rarest shared anchors: a stock phrase carried by thousands of documents would make
+    every lookup read thousands of rows, and says nothing about which of them is the same text."""
+
+    __tablename__ = "text_anchor_counts"
+
+    hash: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    documents: Mapped[int] = mapped_column(Integer)
+
+
 class OutletLink(Base):
     """Two documents that carry the same text (the same plan at the issuing department and in
     the newspaper). Stored once per pair, ``document_id < other_id``."""

@@ -124,3 +124,34 @@ def test_migration_0002_downgrades_and_upgrades(database: Database) -> None:
     current, head = schema_revision(database.engine)
     assert current == head
     assert "outlet_links" in inspect(database.engine).get_table_names()
+
+
+def test_anchor_frequencies_follow_the_texts(database: Database) -> None:
+    """Candidates come from the rarest anchors another document shares, counted as texts are
+    indexed and re-indexed; an anchor too common to tell documents apart is not asked about."""
+    from datetime import UTC, datetime
+
+    from monitor.store.outlets import OutletStore
+
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    with database.session() as session:
+        repo = Repository(session)
+        repo.sync_site("s", "s", now)
+        ids = [repo.create_document("s", f"http://127.0.0.1:9/{n}.html", now=now).id
+               for n in range(4)]
+        store = OutletStore(session)
+        store.replace_anchors(ids[0], 1, 100, [1, 2, 3], now)
+        store.replace_anchors(ids[1], 2, 100, [2, 3, 4], now)
+        store.replace_anchors(ids[2], 3, 100, [3, 9], now)
+        # Anchor 3 is in three documents, 2 in two: asked with at most two per anchor, only 2.
+        found, asked = store.candidates(ids[1], [2, 3, 4], min_shared=1, limit=10, sample=64,
+                                        max_documents=2)
+        assert (found, asked) == ([(ids[0], 1)], 1)
+        found, asked = store.candidates(ids[1], [2, 3, 4], min_shared=1, limit=10, sample=64,
+                                        max_documents=10)
+        assert (found, asked) == ([(ids[0], 2), (ids[2], 1)], 2)
+        # The first document's text changes: its old anchors no longer count.
+        store.replace_anchors(ids[0], 4, 100, [3, 5], now)
+        found, asked = store.candidates(ids[1], [2, 3, 4], min_shared=1, limit=10, sample=64,
+                                        max_documents=10)
+        assert (found, asked) == ([(ids[0], 1), (ids[2], 1)], 1)
