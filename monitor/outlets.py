@@ -169,7 +169,9 @@ def link_document(database: Database, document_id: int, *,
                                 overlap=match.overlap, shared_chars=match.shared_chars,
                                 a_version=version.n, b_version=other_version.n, now=now)
                 linked.append(other.id)
-                log.info("document %d carries the text of document %d (%s, similarity %.3f)",
+                # DEBUG: a crawl of a column that republishes sections links dozens of pages;
+                # the web page and `govwatch outlets` show them.
+                log.debug("document %d carries the text of document %d (%s, similarity %.3f)",
                          doc.id, other.id, other.url, match.similarity)
             else:
                 store.drop_link(doc.id, other.id)
