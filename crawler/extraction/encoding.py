@@ -120,6 +120,13 @@ def decode_page(raw: bytes, content_type: str | None = None,
             return Decoded(text, encoding, f"a few bytes are not {encoding} and were replaced")
     if utf8 is not None:
         return Decoded(utf8, "utf-8", _mismatch(declared, "utf-8"))
+    # Detection answers utf-8, gb18030 or big5, and its answer is used only if the bytes decode
+    # strictly in it. UTF-8 has failed; when Big5 fails too and GB18030 fits, every answer ends
+    # in GB18030 below — so detection, which costs more than decoding and parsing the page
+    # together, is skipped (an undeclared GBK page is the usual case).
+    gb18030 = _strict(raw, "gb18030")
+    if gb18030 is not None and _strict(raw, "big5") is None:
+        return Decoded(gb18030, "gb18030", _mismatch(declared, "gb18030"))
     detected = detect(raw)
     for candidate in (detected, "gb18030"):
         strict = _strict(raw, candidate) if candidate else None

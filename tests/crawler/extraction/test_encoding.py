@@ -9,6 +9,7 @@ import pytest
 
 from crawler.extraction import extract
 from crawler.extraction.encoding import canonical, decode, decode_page
+from crawler.extraction.text import to_traditional
 
 DOC = "<html><head>{meta}<title>通知</title></head><body><p>{text}</p></body></html>"
 TEXT = "各区人民政府，市各委办局：现将《示例市节约用水管理办法》印发给你们，请认真贯彻执行。" * 3
@@ -31,6 +32,14 @@ def test_gbk_without_any_declaration_is_detected() -> None:
     decoded = decode_page(page(codec="gb18030"), "text/html")
     assert (decoded.encoding, decoded.note) == ("gb18030", None)
     assert TEXT in decoded.text
+
+
+def test_big5_without_any_declaration_is_detected() -> None:
+    # Big5 bytes decode as GB18030 too (into nonsense): detection, not the GBK shortcut, decides.
+    text = to_traditional(TEXT)
+    decoded = decode_page(page(text, codec="big5"), "text/html")
+    assert (decoded.encoding, decoded.note) == ("big5", None)
+    assert text in decoded.text
 
 
 def test_gb2312_declared_gbk_served_keeps_characters_gb2312_lacks() -> None:
