@@ -38,6 +38,11 @@ from monitor.store.repository import Repository
 
 log = logging.getLogger(__name__)
 
+# Scrapy looks at an idle spider again only at its engine's heartbeat, every 5 s: a worker whose
+# share of the frontier ran dry while another worker reads the next list page would sit out up to
+# 5 s each time. A waiting worker asks for the next look after this many seconds instead.
+IDLE_POLL = 0.25
+
 
 def snapshot(crawler: Crawler, state: CrawlState) -> dict[str, Any]:
     """What this worker contributes to the round's run: its list-page tally and its counters."""
@@ -127,9 +132,20 @@ class RoundSpider(PortalSpider):
                 raise DontCloseSpider
             action = self.round.idle(snapshot(self.crawler, self.context.state))
         if action == Action.WAIT:
+            self._look_again_soon()
             raise DontCloseSpider
         if action == Action.FINISH:
             finish_round(self, "finished")
+
+    def _look_again_soon(self) -> None:
+        """Have the engine ask the frontier for requests (and, finding none, this spider's
+        ``_idle`` again) in ``IDLE_POLL`` seconds rather than at its next heartbeat.
+        ``_slot.nextcall`` is the engine's own "look again" hook; Scrapy is pinned exactly and
+        tests/distributed/test_rounds.py checks that it is there."""
+        engine = self.crawler.engine
+        slot = getattr(engine, "_slot", None) if engine is not None else None
+        if slot is not None:
+            slot.nextcall.schedule(IDLE_POLL)
 
     def _schedule_rechecks(self) -> int:
         """Queue the known documents that are due; returns how many the frontier took."""
