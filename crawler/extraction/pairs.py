@@ -220,12 +220,18 @@ class _Line(NamedTuple):
     tokens: list[str]
     refs: list[TextRef]
 
-    @property
-    def first(self) -> str:
-        for token in self.tokens:
-            if not token.isspace():
-                return token.strip()
-        return ""
+
+# Made with tuple.__new__: a NamedTuple's own constructor is a Python function, called for
+# every line of the page.
+_new_line = tuple.__new__
+
+
+def _first(tokens: list[str]) -> str:
+    """The line's first token that is not white space, stripped."""
+    for token in tokens:
+        if not token.isspace():
+            return token.strip()
+    return ""
 
 
 def _lines(root: etree._Element, skip: set[etree._Element],
@@ -234,43 +240,52 @@ def _lines(root: etree._Element, skip: set[etree._Element],
     the subtrees in ``skip`` (cells already read) are left out. ``order`` receives the document
     position of every block element and skipped cell (what pairs are sorted by).
 
-    Written for speed, with plain lists and locals: this walks every node of the page."""
+    Written for speed, with plain lists and locals: this walks every node of the page. (lxml's
+    iterwalk hands out elements only: comments and their tails are not read.)"""
     lines: list[_Line] = []
     blocks: list[etree._Element] = [root]
     element = root  # the line being read: its block element, text and where the text lives
     tokens: list[str] = []
     refs: list[TextRef] = []
+    # Whether each open element ends a line when it closes, decided at its start: the end
+    # event then needs neither its tag nor a lookup in ``skip``.
+    closing: list[bool] = []
     block_tags = BLOCK_TAGS
+    new_line, line_type = _new_line, _Line
     walker = etree.iterwalk(root, events=("start", "end"))
     position = 0
     for event, node in walker:
-        name = node.tag
-        if not isinstance(name, str):
-            name = ""
         if event == "start":
             position += 1
             if node in skip:
                 walker.skip_subtree()
                 order[node] = position
+                closing.append(True)
                 if tokens:
-                    lines.append(_Line(element, tokens, refs))
+                    lines.append(new_line(line_type, (element, tokens, refs)))
                 element, tokens, refs = blocks[-1], [], []
                 continue
+            name = node.tag
             if name in block_tags:
                 if tokens:
-                    lines.append(_Line(element, tokens, refs))
+                    lines.append(new_line(line_type, (element, tokens, refs)))
                 if name != "br":
                     blocks.append(node)
                     order[node] = position
+                    closing.append(True)
+                else:
+                    closing.append(False)
                 element, tokens, refs = blocks[-1], [], []
+            else:
+                closing.append(False)
             text = node.text
-            if text and name:
+            if text and isinstance(name, str):
                 tokens.append(text)
                 refs.append((node, False))
         else:
-            if (name in block_tags and name != "br") or node in skip:
+            if closing.pop():
                 if tokens:
-                    lines.append(_Line(element, tokens, refs))
+                    lines.append(new_line(line_type, (element, tokens, refs)))
                 if blocks[-1] is node:
                     blocks.pop()
                 element, tokens, refs = blocks[-1], [], []
@@ -279,7 +294,7 @@ def _lines(root: etree._Element, skip: set[etree._Element],
                 tokens.append(tail)
                 refs.append((node, True))
     if tokens:
-        lines.append(_Line(element, tokens, refs))
+        lines.append(new_line(line_type, (element, tokens, refs)))
     return lines
 
 
@@ -347,7 +362,7 @@ def line_pairs(root: etree._Element, skip: set[etree._Element],
     i = 0
     while i < len(lines):
         line = lines[i]
-        first = line.first
+        first = _first(line.tokens)
         i += 1
         # Cheap rejection of prose: a metadata line opens with a label — hanzi, then a colon
         # soon, or a short text node of its own.
