@@ -39,8 +39,6 @@ def test_fast_debris_pattern_removes_what_the_extractor_removes() -> None:
     ("（一）", "(一)"),
     ("７％", "7%"),
     ("4,800家", "4800家"),
-    ("1,234,567元", "1234567元"),
-    ("1,2,345", "1,2345"),
     ("企业、高校", "企业，高校"),
     ("全 文\u3000", "全文"),
     ("…", "..."),
@@ -55,7 +53,6 @@ def test_fold_equates(a: str, b: str) -> None:
     ("调整", "完善"),
     ("7%", "6.5%"),
     ("1,2", "12"),   # not a thousands separator
-    ("12,3456", "123456"),
     ("示范点", "示范城市"),
 ])
 def test_fold_distinguishes(a: str, b: str) -> None:
@@ -85,13 +82,6 @@ def test_counters_lose_their_number_only_as_counters() -> None:
 def test_paragraph_breaks_are_not_part_of_the_key() -> None:
     assert text_key("甲乙。\n丙丁。") == text_key("甲乙。丙丁。")
     assert paragraph_keys("甲\n\n 浏览次数：5\n乙") == ["甲", "浏览次数:", "乙"]
-
-
-def test_text_key_is_the_paragraph_keys_joined() -> None:
-    texts = [*seed_texts(), "甲\n\n 浏览次数：5\n乙",
-             "今天是2026年3月1日 星期日\n第 1,234 条\u3000\n"]
-    for text in texts:
-        assert text_key(text) == "".join(paragraph_keys(text))
 
 
 def test_attachment_key_prefers_the_content_hash() -> None:
