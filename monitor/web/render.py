@@ -43,10 +43,6 @@ def with_query(path: str, params: Mapping[str, Any], **changes: Any) -> str:
     return path + ("?" + urlencode(pairs) if pairs else "")
 
 
-def percent(value: float | None) -> str:
-    return "" if value is None else f"{value * 100:.1f}%"
-
-
 def size(value: int | None) -> str:
     if value is None:
         return ""
@@ -64,7 +60,6 @@ def web_environment() -> Environment:
     # templates without adding the browser's helpers to theirs.
     env = environment().overlay()
     env.filters["safe_url"] = safe_url
-    env.filters["percent"] = percent
     env.filters["size"] = size
     env.globals.update(
         with_query=with_query,

@@ -19,7 +19,7 @@ from monitor.config import Config
 from monitor.digest import Digest, _catalog, render_digest, translate
 from monitor.store.db import Database
 from monitor.store.deliveries import OutboxRepository
-from monitor.templating import templates_dir
+from monitor.templating import percent, templates_dir
 from tests.monitor.digest_world import NOW, PLAN, Archive, config
 
 SUBSCRIBERS: list[dict[str, Any]] = [
@@ -136,6 +136,26 @@ def test_the_mail_shows_the_change_itself_with_links_back(database: Database,
     assert any(re.fullmatch(r"http://archive\.example\.org/documents/\d+", link)
                for link in parser.links)
     assert "http://archive.example.org/documents/" in text
+
+
+def test_a_small_edit_in_a_long_text_is_not_called_100_percent_similar(
+        database: Database) -> None:
+    world = Archive(database)
+    cfg = config()
+    world.subscribe(cfg)
+    long = "\n".join(f"第{i}条 各有关单位应当按照本办法规定的程序申报专项资金，逐级审核后报送。"
+                      for i in range(200))
+    doc = world.document("wuxi-fgw", "专项资金管理办法", text=long)
+    world.revise(doc, text=long.replace("第7条 各有关单位应当", "第7条 各有关单位必须", 1))
+    _, _, html = render_digest(_digests(database, cfg)["analyst"], cfg)
+    assert "与上一版相似度 99.9%" in html
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (None, ""), (1.0, "100.0%"), (0.9996, "99.9%"), (0.9951, "99.5%"), (0.5, "50.0%"),
+    (0.0004, "0.1%"), (0.0, "0.0%")])
+def test_percent_never_rounds_a_change_away(value: float | None, shown: str) -> None:
+    assert percent(value) == shown
 
 
 def test_markup_in_titles_is_escaped(database: Database) -> None:
