@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from crawler.extraction.text import remove_debris, to_simplified
+from crawler.extraction.text import DEBRIS_CHARACTERS, remove_debris, to_simplified
 from crawler.extraction.vocabulary import load, word_set
 
 CANONICAL_KEYS = ("index_no", "title", "category", "publisher", "created", "published", "doc_no",
@@ -94,15 +94,25 @@ def chrome_labels() -> frozenset[str]:
     return frozenset(squash(w) for w in word_set("chrome_labels"))
 
 
+@cache
+def label_alphabet() -> frozenset[str]:
+    """Every character a text that is a known label may hold: the labels' own, and what
+    ``_unpadded`` removes (padding, colons, converter debris). A text with any other character
+    is not a known label — found without a regular expression, for most text nodes at once."""
+    # Unicode has no white space beyond the Basic Multilingual Plane (tests check it).
+    padding = re.findall(rf"[{PAD}]", "".join(map(chr, range(0x10000))))
+    return label_characters() | frozenset(padding) | frozenset(":：" + DEBRIS_CHARACTERS)
+
+
 def known(text: str) -> Label | None:
     """``text`` is, as a whole, a label labels.yaml knows (a colon after it is allowed)."""
-    if len(text) > _MAX_LABEL_CHARS:
+    if len(text) > _MAX_LABEL_CHARS or not label_alphabet().issuperset(text):
         return None
     bare = _unpadded(text)
     if not bare or not label_characters().issuperset(bare):
         return None
     found = synonyms().get(squash(text))
-    return Label(as_found(text), found[0], found[1]) if found else None
+    return Label(bare, found[0], found[1]) if found else None   # bare is as_found(text)
 
 
 def shaped(text: str) -> bool:
@@ -117,7 +127,14 @@ def colon_label(text: str) -> Label | None:
     """``text`` is a label followed by a colon and nothing else (组配分类：, 索  引  号: )."""
     if len(text) > _MAX_LABEL_CHARS or not _COLON_END.search(text):
         return None
-    return known(text) or (Label(as_found(text), None, 99) if shaped(text) else None)
+    return known(text) or unknown_colon_label(text)
+
+
+def unknown_colon_label(text: str) -> Label | None:
+    """``colon_label`` for a text already known not to be a known label."""
+    if len(text) > _MAX_LABEL_CHARS or not _COLON_END.search(text):
+        return None
+    return Label(as_found(text), None, 99) if shaped(text) else None
 
 
 def unknown(text: str) -> Label:

@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from crawler.extraction.labels import PAD, Label, colon_label, known, shaped, unknown
+from crawler.extraction.labels import PAD, Label, known, shaped, unknown, unknown_colon_label
 from crawler.extraction.text import clean_line, remove_debris
 from crawler.extraction.tree import BLOCK_TAGS, tag, text_with_breaks
 
@@ -71,18 +71,24 @@ def split_inline(text: str) -> list[tuple[Label, str]] | None:
     """``索引号：X 发布机构：Y`` → [(索引号, X), (发布机构, Y)]; None unless the text opens with a
     label and a colon."""
     first = _LABEL_AT.match(text)
-    if not first or not _is_label(first.group(1)):
+    label = _inline_label(first.group(1)) if first else None
+    if first is None or label is None:
         return None
-    matches = [first]
+    matches = [(first, label)]
     for m in _LABEL_AT.finditer(text, first.end()):
-        if _is_label(m.group(1)):
-            matches.append(m)
+        label = _inline_label(m.group(1))
+        if label is not None:
+            matches.append((m, label))
     pairs = []
-    for i, m in enumerate(matches):
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        label = known(m.group(1)) or unknown(m.group(1))
+    for i, (m, label) in enumerate(matches):
+        end = matches[i + 1][0].start() if i + 1 < len(matches) else len(text)
         pairs.append((label, clean_line(text[m.end():end].strip(_SEPARATORS))))
     return pairs
+
+
+def _inline_label(candidate: str) -> Label | None:
+    """The label a candidate before a colon is: a known one, or one shaped like a label."""
+    return known(candidate) or (unknown(candidate) if shaped(candidate) else None)
 
 
 def _is_label(candidate: str) -> bool:
@@ -91,7 +97,7 @@ def _is_label(candidate: str) -> bool:
 
 def _label_cell(text: str) -> Label | None:
     """A cell or token that is a label and nothing else (a known label, or any label + colon)."""
-    return known(text) or colon_label(text)
+    return known(text) or unknown_colon_label(text)
 
 
 def _opens_with_label(text: str) -> bool:

@@ -27,6 +27,8 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 # for "(" instead of trying every position.
 DEBRIS = re.compile(rf"\((?<=[\u3400-\u9fff\uf900-\ufaff]\()[a-züê ]{{0,8}}[{_TONED}]"
                     rf"[a-züê{_TONED} ]{{0,8}}\)")
+# Every character DEBRIS removes.
+DEBRIS_CHARACTERS = "() abcdefghijklmnopqrstuvwxyzüê" + _TONED
 # Zero-width characters and the BOM, which str.split() does not count as white space; the
 # white space portals lay text out with (no-break, en/em/ideographic spaces) it does.
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")

@@ -7,10 +7,22 @@ so a faster way to compute them must give the same keys.
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
+from crawler.extraction.labels import (
+    PAD,
+    Label,
+    as_found,
+    known,
+    label_characters,
+    squash,
+    synonyms,
+)
+from crawler.extraction.text import to_traditional
+from crawler.extraction.vocabulary import load
 from monitor.folding import fold, paragraph_keys, text_key
 
 SEEDS = Path(__file__).resolve().parents[3] / "seeds" / "samples"
@@ -29,3 +41,31 @@ def test_text_key_is_the_paragraph_keys_joined() -> None:
                                   "共1,000,0000", ",123", "1,234.5", "１,２３４"])
 def test_thousands_separators_as_the_plain_rule_finds_them(text: str) -> None:
     assert fold(text) == fold(_DIGIT_THEN_COMMA.sub(r"\1", text))
+
+
+def test_label_alphabet_holds_every_padding_character() -> None:
+    # label_alphabet() reads padding from the Basic Multilingual Plane only.
+    beyond = "".join(chr(c) for c in range(0x10000, sys.maxunicode + 1))
+    assert not re.search(rf"[{PAD}]", beyond)
+
+
+def _known_plainly(text: str) -> Label | None:
+    """labels.known without its shortcut."""
+    if len(text) > 24:
+        return None
+    bare = as_found(text)
+    if not bare or not label_characters().issuperset(bare):
+        return None
+    found = synonyms().get(squash(text))
+    return Label(bare, found[0], found[1]) if found else None
+
+
+def test_known_labels_as_the_plain_rule_finds_them() -> None:
+    labels = [str(label) for group in load("labels.yaml").values() for label in group]
+    texts = [*labels, *(f"{label}：" for label in labels),
+             *(to_traditional(label) for label in labels), "索  引  号:", "文\u3000\u3000号",
+             "發(fā)布機構：", "信息索引號", "索\u2002引\u2002号", "主题(二)", "体裁",
+             "各区人民政府：", "现将有关事项通知如下", "浏览次数：", "(AI)索引号", "索引号 x",
+             "索引号\u200b"]
+    for text in texts:
+        assert known(text) == _known_plainly(text), text
