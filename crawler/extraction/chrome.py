@@ -34,17 +34,21 @@ _MAX_CHROME_ELEMENT_TEXT = 200
 _MAX_CHROME_LINE = 80
 
 
-_STYLED = etree.XPath("//*[@style or @hidden]")
-_MARKED = etree.XPath("//*[@class or @id] | //footer | //nav")
+# Relative paths: "//" makes libxml2 visit every text node too. The style and hidden attributes
+# themselves, in document order (an element's before its children's): libxml2 finds them faster
+# than it tests a predicate on every element.
+_STYLED = etree.XPath("descendant-or-self::*/@style | descendant-or-self::*/@hidden")
+_MARKED = etree.XPath("descendant-or-self::*[@class or @id] | descendant-or-self::footer"
+                      " | descendant-or-self::nav")
 
 
 def strip_invisible(root: etree._Element) -> None:
     """Remove scripts, styles, forms and elements hidden with CSS or ``hidden``."""
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
-    for element in _STYLED(root):
-        style = element.get("style")
-        if (style and HIDDEN_STYLE.search(style)) or element.get("hidden") is not None:
-            drop(element)
+    for attribute in _STYLED(root):
+        # An element with both attributes comes twice; once dropped, drop() leaves it alone.
+        if attribute.attrname == "hidden" or HIDDEN_STYLE.search(attribute):
+            drop(attribute.getparent())
 
 
 def _marker(element: etree._Element) -> str:

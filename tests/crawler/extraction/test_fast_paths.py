@@ -11,7 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
+from crawler.extraction.chrome import strip_invisible
 from crawler.extraction.labels import (
     PAD,
     Label,
@@ -22,6 +24,7 @@ from crawler.extraction.labels import (
     synonyms,
 )
 from crawler.extraction.text import to_traditional
+from crawler.extraction.tree import parse_html
 from crawler.extraction.vocabulary import load
 from monitor.folding import fold, paragraph_keys, text_key
 
@@ -69,3 +72,13 @@ def test_known_labels_as_the_plain_rule_finds_them() -> None:
              "索引号\u200b"]
     for text in texts:
         assert known(text) == _known_plainly(text), text
+
+
+def test_invisible_elements_go_with_their_tails_kept() -> None:
+    root = parse_html(
+        '<html><body><div>a<span style="DISPLAY : None">x</span>b<p hidden style="color:red">y'
+        '<i style="visibility:hidden">z</i></p>c<b style="border:none">d</b>'
+        '<u hidden>e</u></div></body></html>')
+    strip_invisible(root)
+    assert etree.tostring(root.find(".//div"), encoding=str) == \
+        '<div>abc<b style="border:none">d</b></div>'
