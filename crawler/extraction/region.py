@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -37,21 +38,15 @@ _META_MARKERS = ("contentstart", "contentend")
 
 
 @cache
-def _ranks() -> dict[tuple[str, str], int]:
-    """(kind, name) → rank of each container rule; kinds are "tag", "id" and "class"."""
-    ranks: dict[tuple[str, str], int] = {}
+def _ranks() -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """The rank of each container rule, by tag, by id and by class: name → rank."""
+    by_tag: dict[str, int] = {}
+    by_id: dict[str, int] = {}
+    by_class: dict[str, int] = {}
     for rank, css in enumerate(SPECIFIC_CONTAINERS + GENERIC_CONTAINERS):
-        kind = {"#": "id", ".": "class"}.get(css[0], "tag")
-        ranks.setdefault((kind, css[1:] if kind != "tag" else css), rank)
-    return ranks
-
-
-def _rank(element: etree._Element) -> int | None:
-    ranks = _ranks()
-    found = [ranks.get(("tag", element.tag)), ranks.get(("id", element.get("id") or ""))]
-    found += [ranks.get(("class", c)) for c in (element.get("class") or "").split()]
-    known = [r for r in found if r is not None]
-    return min(known) if known else None
+        table, name = {"#": (by_id, css[1:]), ".": (by_class, css[1:])}.get(css[0], (by_tag, css))
+        table.setdefault(name, rank)
+    return by_tag, by_id, by_class
 
 
 # The tags content containers have been seen on; lxml's tag-filtered iter() over them is the
@@ -60,11 +55,25 @@ _CONTAINER_TAGS = ("div", "td", "section", "article", "ucapcontent", "main", "sp
                    "table", "center", "font")
 
 
-def _candidates(root: etree._Element) -> list[etree._Element]:
-    """Elements a rule may match: the rules' tags, and elements with an id or a class."""
-    tags = {name for kind, name in _ranks() if kind == "tag"}
-    return [e for e in root.iter(*_CONTAINER_TAGS)
-            if e.tag in tags or e.get("id") is not None or e.get("class") is not None]
+def _ranked(root: etree._Element) -> Iterator[tuple[int, etree._Element]]:
+    """(rank, element) for each element a container rule matches, in document order; an
+    element several rules match has the best (lowest) of their ranks."""
+    by_tag, by_id, by_class = _ranks()
+    for element in root.iter(*_CONTAINER_TAGS):
+        rank = by_tag.get(element.tag)
+        ident = element.get("id")
+        if ident is not None:
+            found = by_id.get(ident)
+            if found is not None and (rank is None or found < rank):
+                rank = found
+        classes = element.get("class")
+        if classes:
+            for name in classes.split():
+                found = by_class.get(name)
+                if found is not None and (rank is None or found < rank):
+                    rank = found
+        if rank is not None:
+            yield rank, element
 
 
 @dataclass(frozen=True)
@@ -171,9 +180,8 @@ def find_region(root: etree._Element, selector: str | None = None) -> Region | N
     if by_markers is not None:
         return by_markers
     best: tuple[int, int, etree._Element] | None = None   # (rank, -size, element)
-    for element in _candidates(root):
-        rank = _rank(element)
-        if rank is None or (best is not None and rank > best[0]):
+    for rank, element in _ranked(root):
+        if best is not None and rank > best[0]:
             continue
         size = len(element.text_content().strip())
         if size < (_MIN_GENERIC_TEXT if rank >= len(SPECIFIC_CONTAINERS) else _MIN_SPECIFIC_TEXT):
