@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from monitor.diff import ParagraphDiff, Segment, TextDiff, diff_texts
-from monitor.folding import fold, text_key
+from monitor.folding import display_form, fold, text_key
 
 STATUS_KEYS = ("status", "abolished")  # 效力状况 and 废止日期: a `status` event, not `changed`
 # Portals also mark an abolished document in its title ("【已废止】关于…", "…（已失效）").
@@ -111,7 +111,9 @@ def _excerpt(para: ParagraphDiff) -> dict[str, Any]:
 
 
 def _counts_when_added(key: str, value: Any) -> bool:
-    return key == "abolished" or (key == "status" and bool(NOT_IN_FORCE.search(str(value))))
+    # In simplified script: a traditional page says 已廢止.
+    return key == "abolished" or (key == "status"
+                                  and bool(NOT_IN_FORCE.search(display_form(str(value)))))
 
 
 def compared_metadata(new: Mapping[str, Any], old: Mapping[str, Any]) -> dict[str, Any]:
@@ -135,7 +137,8 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _marks(title: str | None) -> list[str]:
-    return sorted(fold(m.group(0)) for m in STATUS_MARK.finditer(title or ""))
+    # In simplified script, as STATUS_MARK is written: 【已廢止】 is the same mark.
+    return sorted(fold(m.group(0)) for m in STATUS_MARK.finditer(display_form(title or "")))
 
 
 def _title_changes(old: str | None, new: str | None,
@@ -145,8 +148,8 @@ def _title_changes(old: str | None, new: str | None,
     change = {"old": old, "new": new}
     if _marks(old) != _marks(new):
         status.setdefault("title", change)
-    bare_old = STATUS_MARK.sub("", old or "")
-    bare_new = STATUS_MARK.sub("", new or "")
+    bare_old = STATUS_MARK.sub("", display_form(old or ""))
+    bare_new = STATUS_MARK.sub("", display_form(new or ""))
     if not _same(bare_old, bare_new):
         fields.setdefault("title", change)
 

@@ -358,6 +358,13 @@ def test_abolition_marked_in_the_title_is_a_status_event(harness: Harness) -> No
                                       "new": "【已废止】2021年政府工作重点"}}
 
 
+def test_abolition_marked_in_a_traditional_title_is_a_status_event(harness: Harness) -> None:
+    events = _changed(harness, page(traditional=True),
+                      page(title="【已废止】2021年政府工作重点", traditional=True))
+    assert [e.kind for e in events] == ["status"]
+    assert events[0].fields["title"]["new"].startswith("【已廢止】")
+
+
 def test_status_and_text_change_make_both_events(harness: Harness) -> None:
     events = _changed(harness, page(status="有效", gdp="7%"), page(status="失效", gdp="6%"))
     assert [e.kind for e in events] == ["status", "changed"]
@@ -369,6 +376,17 @@ def test_status_that_appears_saying_abolished_is_a_status_event(harness: Harness
     (event,) = _changed(harness, page(), page(extra_meta=extra))
     assert event.kind == "status"
     assert event.fields == {"abolished": {"old": None, "new": "2026-03-01"}}
+
+
+def test_status_that_appears_in_traditional_saying_abolished_is_a_status_event(
+        harness: Harness) -> None:
+    extra = "<tr><td>時效性</td><td>已廢止</td><td></td><td></td></tr>"
+    first = page(traditional=True).replace("<td>效力狀況</td><td>有效</td>", "")
+    assert first != page(traditional=True)  # the page starts without any status
+    second = first.replace("</table>", extra + "</table>", 1)
+    (event,) = _changed(harness, first, second)
+    assert event.kind == "status"
+    assert event.fields == {"status": {"old": None, "new": "已廢止"}}
 
 
 def test_metadata_change_carries_old_and_new(harness: Harness) -> None:
