@@ -68,6 +68,7 @@ _CLOCK = re.compile(
     rf"(?:今天是|今日|今天|当前时间|现在时间|北京时间)?\s*[:：]?\s*(?:{_DATE}\s*(?:{_WEEKDAY})?\s*"
     rf"(?:{_TIME})?|{_WEEKDAY}\s*{_TIME}|{_TIME})\s*(?:{_WEEKDAY})?")
 _HAS_CLOCK_PART = re.compile(rf"{_WEEKDAY}|{_TIME}")
+_MAX_CLOCK_LINE = 40
 # A view counter with its number: the label stays, the number goes. Only with a colon or in a
 # short line — "网站访问量1200万次" in a sentence is content, and its number may change for real.
 _COUNTER = re.compile(
@@ -126,8 +127,10 @@ def fold(text: str | None) -> str:
 def volatile(line: str) -> bool:
     """A line whose content is the moment of the fetch, not the document: a clock widget."""
     stripped = line.strip()
-    if not stripped or len(stripped) > 40:
-        return False
+    return bool(stripped) and len(stripped) <= _MAX_CLOCK_LINE and _clock(stripped)
+
+
+def _clock(stripped: str) -> bool:
     return bool(_CLOCK.fullmatch(stripped)) and bool(_HAS_CLOCK_PART.search(stripped))
 
 
@@ -149,8 +152,13 @@ def _kept_lines(text: str) -> list[str]:
     counters' numbers removed."""
     shown = display_form(text)
     counters = _COUNTER.search(shown) is not None  # most texts have none: skip the per-line pass
-    return [without_counters(line) if counters else line for line in shown.split("\n")
-            if line.strip() and not volatile(line)]
+    kept = []
+    for line in shown.split("\n"):
+        stripped = line.strip()
+        # volatile(line), without stripping twice or a call for every paragraph.
+        if stripped and (len(stripped) > _MAX_CLOCK_LINE or not _clock(stripped)):
+            kept.append(without_counters(line) if counters else line)
+    return kept
 
 
 def paragraph_keys(text: str) -> list[str]:

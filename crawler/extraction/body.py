@@ -42,6 +42,7 @@ _CELLS = frozenset({"cell"})
 _TABLE_CELLS = frozenset({"td", "th"})
 _LAYOUT_PARTS = frozenset({"table", "tbody", "thead", "tfoot", "tr", "td", "th"})
 _TEXT_BLOCKS = frozenset({"div", "center", "section"})
+_BLOCKS_BUT_BR = tuple(sorted(BLOCK_TAGS - {"br"}))
 # Below this share of the region's text, trafilatura's result lost content and is not used.
 _MIN_COVERAGE = 0.85
 
@@ -128,7 +129,7 @@ def _block_holders(root: etree._Element) -> set[etree._Element]:
     """The elements with a block element (not ``<br>``) below them, in one pass up from each
     block element."""
     holders: set[etree._Element] = set()
-    for block in root.iter(*(BLOCK_TAGS - {"br"})):
+    for block in root.iter(*_BLOCKS_BUT_BR):
         for ancestor in block.iterancestors():
             if ancestor in holders:
                 break

@@ -108,6 +108,13 @@ def known(text: str) -> Label | None:
     """``text`` is, as a whole, a label labels.yaml knows (a colon after it is allowed)."""
     if len(text) > _MAX_LABEL_CHARS or not label_alphabet().issuperset(text):
         return None
+    return _known_label(text)
+
+
+# Bounded: what reaches it is short text made of label characters — a portal's labels, read on
+# every page of the portal (a row of cells is read twice: header test, then pairs).
+@lru_cache(maxsize=8192)
+def _known_label(text: str) -> Label | None:
     bare = _unpadded(text)
     if not bare or not label_characters().issuperset(bare):
         return None

@@ -74,7 +74,7 @@ def _published(metadata: dict[str, str | None], tags: dict[str, str], url: str,
                       metadata.get("created")):
         if candidate:
             return candidate
-    dates = find_dates("\n".join(text.split("\n")[-_SIGNATURE_LINES:]))
+    dates = find_dates("\n".join(text.rsplit("\n", _SIGNATURE_LINES)[-_SIGNATURE_LINES:]))
     return dates[-1] if dates else None
 
 

@@ -368,7 +368,8 @@ def line_pairs(root: etree._Element, skip: set[etree._Element],
     i = 0
     while i < len(lines):
         line = lines[i]
-        first = _first(line.tokens)
+        first = line.tokens[0]   # a line has tokens; its first is rarely white space alone
+        first = _first(line.tokens) if first.isspace() else first.strip()
         i += 1
         # Cheap rejection of prose: a metadata line opens with a label — hanzi, then a colon
         # soon, or a short text node of its own.

@@ -67,16 +67,24 @@ _MARKABLE = ("p", "div", "td", "span", "strong")
 _TITLE_MARK = re.compile(r"title|biaoti", re.I)
 
 
-def _marked_title(element: etree._Element) -> bool:
-    """A leaf element whose class or id says it is the title (Hanweb p.sp_title)."""
-    return bool(_TITLE_MARK.search(f"{element.get('class', '')} {element.get('id', '')}")) \
+def _marked_title(element: etree._Element, marker: str) -> bool:
+    """A leaf element whose class or id (``marker``) says it is the title (Hanweb p.sp_title)."""
+    return bool(_TITLE_MARK.search(marker)) \
         and not any(tag(d) in BLOCK_TAGS and tag(d) != "br" for d in element.iterdescendants())
 
 
 def _headings(root: etree._Element) -> list[etree._Element]:
     body = root.find("body")
-    return [e for e in (body if body is not None else root).iter(*_HEADINGS, *_MARKABLE)
-            if e.tag in _HEADINGS or ((e.get("class") or e.get("id")) and _marked_title(e))]
+    found = []
+    for element in (body if body is not None else root).iter(*_HEADINGS, *_MARKABLE):
+        if element.tag in _HEADINGS:
+            found.append(element)
+            continue
+        # Most of these elements have neither a class nor an id: each read once.
+        classes, ident = element.get("class"), element.get("id")
+        if (classes or ident) and _marked_title(element, f"{classes or ''} {ident or ''}"):
+            found.append(element)
+    return found
 
 
 def title_parts(page_title: str, site_names: list[str]) -> list[str]:
