@@ -1,10 +1,11 @@
 """Attachments of a document page: downloaded within a size limit, hashed, and stored with the
 page's version, so that a file replaced at the same URL is a change.
 
-Only pages whose bytes changed get here (a 304 or identical bytes end the fetch first), and
-even then each file is asked for conditionally with the validators its last download answered:
-an unchanged file costs a 304, not its bytes. A file linked from several pages is fetched once
-a run.
+Each file is asked for conditionally with the validators its last download answered: an
+unchanged file costs a 304, not its bytes. A file linked from several pages is fetched once a
+run. A page that is itself unchanged (a 304, or the same bytes) still has its known files
+rechecked: static portals (TRS, Hanweb) replace an attachment at the same URL without touching
+the page, and that replaced file is the change a user must hear about.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import hashlib
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import Request
 from scrapy.http import Response
@@ -24,6 +25,10 @@ from crawler.failures import failure_outcome
 from crawler.faults import classify_status
 from crawler.items import FetchedAttachment, PageResult
 from crawler.outcomes import FetchOutcome
+
+if TYPE_CHECKING:
+    from crawler.context import CrawlContext
+    from monitor.store.records import DocumentRecord
 
 ATTACHMENTS_REMEMBERED = 2000  # shared files remembered per run (their hashes, not bytes)
 _PAGE_SUFFIXES = (".htm", ".html", ".shtml")
@@ -44,15 +49,36 @@ def conditional(etag: str | None, modified: str | None) -> dict[str, str]:
     return headers
 
 
+def _replaced(fetched: FetchedAttachment, previous: dict[str, dict[str, Any]]) -> bool:
+    """Downloaded with other bytes than the last version had at that URL."""
+    known = previous.get(fetched.url, {}).get("sha256")
+    return bool(fetched.sha256) and bool(known) and fetched.sha256 != known
+
+
 class AttachmentDownloads:
     """The attachment half of ``PortalSpider`` (a mixin: the callbacks must be spider methods).
-    Uses ``attachment_maxsize``, ``attachments_seen`` and ``_stat`` from the spider."""
+    Uses ``attachment_maxsize``, ``attachments_seen``, ``context`` and ``_stat`` from the
+    spider."""
 
     attachment_maxsize: int
     attachments_seen: OrderedDict[str, FetchedAttachment]
+    context: CrawlContext
 
     def _stat(self, name: str) -> None:
         raise NotImplementedError
+
+    def _recheck_attachments(self, doc: DocumentRecord | None, result: PageResult
+                             ) -> Iterator[Request | PageResult]:
+        """The files of an unchanged page, asked for conditionally. The page is handed on with
+        its attachments only when one of them changed (``_next_attachment``): otherwise it is
+        a plain unchanged fetch, stored in a batch."""
+        previous = self.context.ingestor.attachments_of(doc) if doc is not None else {}
+        known = [Attachment(str(a.get("name") or url), url) for url, a in previous.items()
+                 if a.get("sha256")]
+        if not known:
+            yield result
+            return
+        yield from self._next_attachment(result, known, [], previous)
 
     def _next_attachment(self, result: PageResult, pending: list[Attachment],
                          done: list[FetchedAttachment], previous: dict[str, dict[str, Any]]
@@ -81,6 +107,10 @@ class AttachmentDownloads:
                                 "download_maxsize": self.attachment_maxsize,
                                 # Files often live on the portal's file server (another host).
                                 "allow_offsite": True})
+            return
+        if result.outcome.is_content and result.outcome != FetchOutcome.OK and not any(
+                _replaced(fetched, previous) for fetched in done):
+            yield result  # an unchanged page whose files are unchanged too (or unreachable)
             return
         yield replace(result, attachments=tuple(done))
 

@@ -39,7 +39,8 @@ class StorePipeline:
         assert stats is not None
         if isinstance(item, ListPageResult):
             ingestor.list_page(item)
-        elif isinstance(item, PageResult) and item.outcome in _UNCHANGED and self.batch > 1:
+        elif isinstance(item, PageResult) and item.outcome in _UNCHANGED and self.batch > 1 \
+                and not item.attachments:  # with them: a file changed behind an unchanged page
             self.unchanged.append(item)
             if len(self.unchanged) >= self.batch:
                 self.flush()

@@ -31,6 +31,7 @@ from enum import StrEnum
 from typing import Any
 
 from crawler.extraction import ExtractOptions
+from crawler.extraction.result import Attachment
 from crawler.faults import classify_page
 from crawler.items import ListPageResult, PageResult
 from crawler.outcomes import FetchOutcome
@@ -102,8 +103,8 @@ class Ingestor:
         if not doc.current_version_id:
             return {}
         with self.database.session() as session:
-            version = Repository(session).get_version(doc.current_version_id)
-        return {str(a.get("url")): a for a in (version.attachments if version else [])}
+            attachments = Repository(session).version_attachments(doc.current_version_id)
+        return {str(a.get("url")): a for a in attachments}
 
     def due_batch(self, after_id: int = 0, limit: int = 500) -> list[DocumentRecord]:
         """The next ``limit`` documents (by id, after ``after_id``) whose recheck was due when
@@ -178,9 +179,43 @@ class Ingestor:
         if item.outcome in (FetchOutcome.NOT_MODIFIED, FetchOutcome.UNCHANGED):
             if doc is None:
                 return Ingested.FAILED, item.outcome, item.detail
+            if item.attachments and doc.current_version_id:
+                return self._files_behind(repo, doc, item)
             self._seen(repo, doc, item)
             return Ingested.UNCHANGED, item.outcome, item.detail
         return self._content(repo, doc, item)
+
+    def _files_behind(self, repo: Repository, doc: DocumentRecord, item: PageResult
+                      ) -> tuple[Ingested, FetchOutcome, str | None]:
+        """An unchanged page (304, or the same bytes) whose attachments were downloaded again:
+        the current version with the files' new hashes. A file replaced at the same URL is a
+        change (static portals replace a 申报表 without touching the page)."""
+        current = repo.get_version(doc.current_version_id) if doc.current_version_id else None
+        assert current is not None
+        listed = [Attachment(str(a.get("name") or ""), str(a.get("url")))
+                  for a in current.attachments]
+        attachments = readings.resolve_attachments(listed, item.attachments,
+                                                    current.attachments)
+        fetched = readings.with_attachments(current, attachments)
+        ok = item.outcome, item.detail
+        if self._same(current, fetched):
+            self._seen(repo, doc, item)
+            return Ingested.UNCHANGED, *ok
+        for attachment in item.attachments:
+            if attachment.body is not None:
+                repo.put_blob(attachment.body, item.fetched_at)
+        version = repo.add_version(
+            doc.id, now=item.fetched_at, url=current.url, title=fetched.title,
+            metadata=fetched.metadata, metadata_raw=fetched.metadata_raw, text=fetched.text,
+            text_sha256=current.text_sha256, fingerprint=fetched.fingerprint,
+            attachments=fetched.attachments, published=fetched.published,
+            raw_sha256=current.raw_sha256, http_status=current.http_status,
+            content_type=current.content_type, encoding=fetched.encoding,
+            extractor_version=fetched.extractor_version, cause="crawl")
+        self._restore(repo, doc, item)
+        told = self._change_events(repo, doc, current, version, item.fetched_at)
+        self._seen(repo, repo.get_document(doc.id) or doc, item, edited=told)
+        return (Ingested.CHANGED if told else Ingested.REFINED), *ok
 
     def _content(self, repo: Repository, doc: DocumentRecord | None, item: PageResult
                  ) -> tuple[Ingested, FetchOutcome, str | None]:

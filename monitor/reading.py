@@ -112,6 +112,17 @@ def reading(extraction: Extraction, attachments: list[dict[str, Any]],
         fingerprint=fingerprint(extraction.title, extraction.text, metadata, attachments))
 
 
+def with_attachments(version: VersionRecord, attachments: list[dict[str, Any]]) -> Reading:
+    """A stored version with other attachment hashes: what an unchanged page whose files were
+    downloaded again reads as."""
+    return Reading(
+        title=version.title, text=version.text, metadata=dict(version.metadata),
+        metadata_raw=dict(version.metadata_raw), attachments=attachments,
+        published=version.published, encoding=version.encoding or "",
+        extractor_version=version.extractor_version,
+        fingerprint=fingerprint(version.title, version.text, version.metadata, attachments))
+
+
 def reread(raw: bytes, url: str, version: VersionRecord,
            options: ExtractOptions | None = None) -> Reading:
     """A stored version's raw bytes read by today's extractor, with that version's attachment

@@ -296,7 +296,7 @@ class PortalSpider(AttachmentDownloads, Spider):
         if response.status == 304 and (b"If-None-Match" in sent or b"If-Modified-Since" in sent):
             state.detail_ok += 1
             self._stat("fetch/not_modified")
-            yield result(outcome=FetchOutcome.NOT_MODIFIED)
+            yield from self._recheck_attachments(doc, result(outcome=FetchOutcome.NOT_MODIFIED))
             return
         raw = response.body
         if "dataloss" in response.flags:  # DOWNLOAD_FAIL_ON_DATALOSS switched off
@@ -315,8 +315,9 @@ class PortalSpider(AttachmentDownloads, Spider):
         etag, modified = header(response, "ETag"), header(response, "Last-Modified")
         if doc is not None and doc.raw_sha256 == digest and doc.state == "active":
             self._stat("fetch/unchanged")
-            yield result(outcome=FetchOutcome.UNCHANGED, raw_sha256=digest, etag=etag,
-                         last_modified=modified)
+            yield from self._recheck_attachments(doc, result(
+                outcome=FetchOutcome.UNCHANGED, raw_sha256=digest, etag=etag,
+                last_modified=modified))
             return
         extraction = extract(raw, url, content_type=content_type, options=ExtractOptions(
             encoding=self.site.encoding, metadata_selector=self.site.metadata_selector,

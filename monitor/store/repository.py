@@ -336,6 +336,12 @@ class Repository:
         row = self.session.get(Version, version_id)
         return _version(row) if row else None
 
+    def version_attachments(self, version_id: int) -> list[dict[str, Any]]:
+        """A version's attachments alone: asked for every document a recheck finds unchanged,
+        where loading the whole version (its text) would be most of the cost."""
+        found = self.session.scalar(select(Version.attachments).where(Version.id == version_id))
+        return list(found or [])
+
     def version_by_number(self, document_id: int, n: int) -> VersionRecord | None:
         row = self.session.scalar(select(Version).where(Version.document_id == document_id,
                                                         Version.n == n))

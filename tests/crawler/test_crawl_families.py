@@ -83,8 +83,9 @@ def test_families_first_run_then_incremental_runs(db_url: str, tmp_path: Path) -
             + [("GET", portal.start[site]) for site in SITES])
         assert "events: none" in second.stdout
 
-        # 3. A month later everything is due: conditional requests, 304s, no extraction, no
-        # attachment download.
+        # 3. A month later everything is due: conditional requests, 304s, no extraction; each
+        # known attachment asked for conditionally too (a file can be replaced behind a page
+        # that did not change), each once, and nothing stored for the 304s.
         make_due(db_url)
         server.clear_requests()
         third = crawl(config, db_url)
@@ -96,21 +97,28 @@ def test_families_first_run_then_incremental_runs(db_url: str, tmp_path: Path) -
         assert sorted(r.path for r in rechecked) == sorted(details)
         assert all("If-None-Match" in r.headers and "If-Modified-Since" in r.headers
                    for r in rechecked)
-        assert not [r for r in requests if r.path in files]
+        asked_files = [r for r in requests if r.path in files]
+        assert sorted(r.path for r in asked_files) == sorted(files)
+        assert all("If-None-Match" in r.headers for r in asked_files)
         for site in SITES:
             stored = archive(db_url, site)
             outcomes = Counter(f.outcome for f in stored.fetches if f.kind == "detail")
             assert outcomes == {"not_modified": len(portal.docs[site])}, (site, outcomes)
+            assert all(len(v) == 1 for v in stored.versions.values()), site
+        assert "events: none" in third.stdout
 
         # 4. A page whose bytes changed (a counter) is re-extracted, its unchanged attachment
         # asked for conditionally (304); a page whose attachment was replaced at the same URL
-        # gets a new version.
+        # gets a new version, whether the page changed too or not at all (a 304).
         counter, replaced = portal.docs["trs"][0], portal.docs["trs"][3]
+        behind = portal.docs["trs"][5]
         pages = dict(portal.pages)
         pages[counter.path] = _touch(pages[counter.path], b"views 12")
         pages[replaced.path] = _touch(pages[replaced.path], b"views 40")
-        file_path = replaced.attachments[0][1]
-        pages[file_path] = _touch(pages[file_path], b"", b"%PDF-1.4\nrevised table\n%%EOF\n")
+        for changed in (replaced, behind):
+            file_path = changed.attachments[0][1]
+            pages[file_path] = _touch(pages[file_path], b"",
+                                      b"%PDF-1.4\nrevised table\n%%EOF\n")
         server.set_pages(pages)
         make_due(db_url)
         server.clear_requests()
@@ -122,10 +130,14 @@ def test_families_first_run_then_incremental_runs(db_url: str, tmp_path: Path) -
             .quoted_etag
         stored = archive(db_url, "trs")
         assert len(stored.versions[server.url(counter.path)]) == 1
-        versions = stored.versions[server.url(replaced.path)]
-        assert len(versions) == 2
-        assert versions[0].attachments[0]["sha256"] != versions[1].attachments[0]["sha256"]
-        assert "events: changed 1" in fourth.stdout
+        for changed in (replaced, behind):
+            versions = stored.versions[server.url(changed.path)]
+            assert len(versions) == 2, changed.path
+            assert versions[0].attachments[0]["sha256"] != versions[1].attachments[0]["sha256"]
+            assert versions[0].text == versions[1].text
+        assert "events: changed 2" in fourth.stdout
+        page_fetches = {f.url: f.outcome for f in stored.fetches if f.kind == "detail"}
+        assert page_fetches[server.url(behind.path)] == "not_modified"
 
 
 def test_hanweb_form_is_the_pages_ajax_param() -> None:
