@@ -9,6 +9,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from lxml import etree, html
 
 from crawler.extraction.text import clean_line
+from crawler.extraction.tree import text_content
 from crawler.extraction.vocabulary import word_set
 
 EXTENSIONS = ("pdf", "doc", "docx", "wps", "ofd", "xls", "xlsx", "et", "ppt", "pptx", "zip",
@@ -39,7 +40,7 @@ def _file_name(url: str) -> str:
 def _name(link: etree._Element, url: str) -> str:
     """The link text, unless it only says "download" (下载, 附件): then the title attribute or
     the file name says what the file is."""
-    text = clean_line(link.text_content())
+    text = clean_line(text_content(link))
     if text and text not in word_set("generic_link_names"):
         return text
     return clean_line(link.get("title") or "") or _file_name(url) or text

@@ -31,7 +31,7 @@ from trafilatura.settings import use_config
 from crawler.extraction.chrome import drop_chrome_lines, is_footer_line, strip_chrome
 from crawler.extraction.region import Region
 from crawler.extraction.text import clean_text, collapse, normalize
-from crawler.extraction.tree import BLOCK_TAGS, tag
+from crawler.extraction.tree import BLOCK_TAGS, tag, text_content
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +142,7 @@ def _flatten_layout_tables(root: etree._Element) -> None:
     for table in list(root.iter("table")):
         rows = [r for r in table.iter("tr")]
         if not rows or any(len([c for c in r if tag(c) in _TABLE_CELLS
-                                and collapse(c.text_content())]) > 1 for r in rows):
+                                and collapse(text_content(c))]) > 1 for r in rows):
             continue
         for part in [table, *table.iterdescendants()]:
             if tag(part) in _LAYOUT_PARTS:
@@ -153,7 +153,7 @@ def _flatten_layout_tables(root: etree._Element) -> None:
 
 def _text_blocks_to_paragraphs(root: etree._Element, holders: set[etree._Element]) -> None:
     for element in list(root.iter(*_TEXT_BLOCKS)):
-        if element is not root and element not in holders and element.text_content().strip():
+        if element is not root and element not in holders and text_content(element).strip():
             element.tag = "p"
 
 

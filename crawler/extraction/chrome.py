@@ -12,7 +12,7 @@ import re
 
 from lxml import etree
 
-from crawler.extraction.tree import drop, tag
+from crawler.extraction.tree import drop, tag, text_content
 from crawler.extraction.vocabulary import inline_pattern, line_pattern
 
 # class/id fragments of chrome containers, as the CMS families name them (Hanweb dqwz/position,
@@ -66,7 +66,7 @@ def strip_chrome(root: etree._Element) -> None:
             continue
         marker = _marker(element)
         if marker and CHROME_ATTR.search(marker) \
-                and len(element.text_content().strip()) < _MAX_CHROME_ELEMENT_TEXT:
+                and len(text_content(element).strip()) < _MAX_CHROME_ELEMENT_TEXT:
             drop(element)
 
 

@@ -20,7 +20,14 @@ from crawler.extraction.chrome import in_furniture
 from crawler.extraction.dates import parse_date
 from crawler.extraction.labels import DATE_KEYS, squash
 from crawler.extraction.pairs import Pair, TextRef, find_pairs
-from crawler.extraction.tree import BLOCK_TAGS, ancestors_or_self, drop, inside, tag
+from crawler.extraction.tree import (
+    BLOCK_TAGS,
+    ancestors_or_self,
+    drop,
+    inside,
+    tag,
+    text_content,
+)
 from crawler.extraction.vocabulary import word_set
 
 # A block's text beyond its pairs' (a 附件 link, a QR code caption, a print button) may be this
@@ -97,7 +104,7 @@ def choose_block(pairs: list[Pair], region: etree._Element | None,
             rejected.add(element)
             if region is not None and inside(region, element):
                 continue
-            extra = _size(element.text_content()) - covered[element]
+            extra = _size(text_content(element)) - covered[element]
             if extra <= max(_COMPACT_SLACK, covered[element] * _COMPACT_SHARE):
                 return element, True
             if loose is None and count >= _MIN_LOOSE_KEYS and all(
@@ -129,7 +136,7 @@ def _info_line(pair: Pair, region: etree._Element | None) -> bool:
 
 def _compact_line(pair: Pair) -> bool:
     """The pair's element holds its line and little else (div.article-source)."""
-    text = _size(pair.element.text_content())
+    text = _size(text_content(pair.element))
     return text <= _size("".join(
         (r[0].tail if r[1] else r[0].text) or "" for r in pair.line)) + _COMPACT_SLACK // 2
 

@@ -29,7 +29,7 @@ from lxml import etree
 
 from crawler.extraction.labels import PAD, Label, known, shaped, unknown, unknown_colon_label
 from crawler.extraction.text import clean_line, remove_debris
-from crawler.extraction.tree import BLOCK_TAGS, tag, text_with_breaks
+from crawler.extraction.tree import BLOCK_TAGS, tag, text_content, text_with_breaks
 
 # A label where one may start inside a line: at the start, or after white space or a separator;
 # a few hanzi (padding allowed between them), maybe a numbered part, then a colon of either
@@ -129,7 +129,7 @@ def _cell_text(cell: etree._Element) -> str:
     if len(cell) == 0:
         return clean_line(cell.text or "")
     if not any(d.tag in BLOCK_TAGS for d in cell.iterdescendants()):
-        return clean_line(cell.text_content())
+        return clean_line(text_content(cell))
     return clean_line(text_with_breaks(cell))
 
 

@@ -18,7 +18,7 @@ from cssselect import SelectorError
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from crawler.extraction.tree import ancestors_or_self, tag
+from crawler.extraction.tree import ancestors_or_self, tag, text_content
 from crawler.extraction.vocabulary import words
 
 log = logging.getLogger(__name__)
@@ -165,7 +165,7 @@ def _largest(root: etree._Element, css: str) -> tuple[etree._Element, int] | Non
         return None
     best = None
     for element in found:
-        size = len(element.text_content().strip())
+        size = len(text_content(element).strip())
         if best is None or size > best[1]:
             best = (element, size)
     return best
@@ -183,7 +183,7 @@ def find_region(root: etree._Element, selector: str | None = None) -> Region | N
     for rank, element in _ranked(root):
         if best is not None and rank > best[0]:
             continue
-        size = len(element.text_content().strip())
+        size = len(text_content(element).strip())
         if size < (_MIN_GENERIC_TEXT if rank >= len(SPECIFIC_CONTAINERS) else _MIN_SPECIFIC_TEXT):
             continue
         if best is None or (rank, -size) < best[:2]:

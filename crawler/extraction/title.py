@@ -16,7 +16,7 @@ from lxml import etree
 
 from crawler.extraction.chrome import in_furniture
 from crawler.extraction.text import clean_line, normalize
-from crawler.extraction.tree import BLOCK_TAGS, ancestors_or_self, tag
+from crawler.extraction.tree import BLOCK_TAGS, ancestors_or_self, tag, text_content
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "ucaptitle"})
 _HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:hide|hidden|sr-only|visually-hidden|none)(?:$|\s)", re.I)
@@ -42,7 +42,7 @@ class _Heading:
 
 
 def _heading(element: etree._Element) -> _Heading | None:
-    text = clean_line(element.text_content())
+    text = clean_line(text_content(element))
     if not _MIN_HEADING <= len(text) <= _MAX_HEADING:
         return None
     return _Heading(element, text, normalize(text))
@@ -108,7 +108,7 @@ def choose_title(root: etree._Element, *, labelled: str | None, article_title: s
         return labelled
     names = [normalize(n) for n in site_names if n]
     title_el = root.find(".//title")
-    page_title = clean_line(title_el.text_content()) if title_el is not None else ""
+    page_title = clean_line(text_content(title_el)) if title_el is not None else ""
     parts = title_parts(page_title, names) if page_title else []
     from_title = max(parts, key=len).strip() if parts and normalize(max(parts, key=len)) \
         not in names else ""

@@ -61,6 +61,14 @@ def tag(element: etree._Element) -> str:
     return name if isinstance(name, str) else ""
 
 
+def text_content(element: etree._Element) -> str:
+    """``element.text_content()``: the text of the subtree, comments and tail left out — as one
+    C call of libxml2, where lxml.html evaluates an XPath ``string()`` each time (five times
+    slower on the short elements most calls get)."""
+    text: str = etree.tostring(element, method="text", encoding=str, with_tail=False)
+    return text
+
+
 def drop(element: etree._Element) -> None:
     """Remove an element but keep its tail text, which belongs to the parent."""
     parent = element.getparent()
