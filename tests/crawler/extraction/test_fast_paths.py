@@ -24,11 +24,12 @@ from crawler.extraction.labels import (
     synonyms,
 )
 from crawler.extraction.text import to_traditional
-from crawler.extraction.tree import parse_html
+from crawler.extraction.tree import parse_html, text_content
 from crawler.extraction.vocabulary import load
 from monitor.folding import fold, paragraph_keys, text_key
 
 SEEDS = Path(__file__).resolve().parents[3] / "seeds" / "samples"
+GOLDEN_PAGES = Path(__file__).resolve().parents[2] / "golden" / "pages"
 _DIGIT_THEN_COMMA = re.compile(r"(\d),(?=\d{3}(?!\d))")   # the separator rule, written plainly
 
 
@@ -82,3 +83,14 @@ def test_invisible_elements_go_with_their_tails_kept() -> None:
     strip_invisible(root)
     assert etree.tostring(root.find(".//div"), encoding=str) == \
         '<div>abc<b style="border:none">d</b></div>'
+
+
+def test_text_content_is_lxml_html_text_content() -> None:
+    pages = [p.read_text(encoding="utf-8") for p in sorted(GOLDEN_PAGES.glob("*.html"))]
+    assert pages
+    pages.append("<html><body><div>a&amp;b<![CDATA[c]]><!--x-->d<?pi y?>e&nbsp;&#x1F600;"
+                 "<p>f<b>g</b></p>h</div>tail</body></html>")
+    for page in pages:
+        for element in parse_html(page).iter():
+            if isinstance(element.tag, str):
+                assert text_content(element) == element.text_content()
