@@ -11,7 +11,9 @@ Rules (DESIGN.md "Versions and events"):
 - a fetch whose fingerprint equals the current version's is unchanged — compared with the
   fingerprint recomputed from the stored content too, so a change to the folding itself is not
   a change to thousands of documents; one equal to a recent older version switches back to it
-  silently (a page flapping between two states alerts once);
+  silently (a page flapping between two states alerts once) — unless the current content had
+  stood for several fetches: then going back is the publisher's edit (a correction, an abolition
+  withdrawn) and is told like any other;
 - a fetch that today's extractor reads exactly as it reads the current version's stored bytes is
   an extractor upgrade, not an edit: a version marked ``reextract``, no event; when both the
   extractor and the page changed, the old bytes' new reading is stored first, so the event
@@ -26,7 +28,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -48,7 +50,13 @@ from monitor.store.repository import Repository
 
 log = logging.getLogger(__name__)
 
-RECENT_VERSIONS = 5  # content equal to one of these is a flap back, not a change
+RECENT_VERSIONS = 5  # content equal to one of these is a flap back, not a change…
+# …unless the page showed its current content on this many fetches: a page flapping between two
+# states shows each once at a time, while a publisher's correction comes after the edit stood.
+SETTLED_FETCHES = 2
+# A page seen flapping stays presumed flapping this long: one of its two states seen twice in a
+# row by chance is not a correction.
+FLAP_MEMORY = timedelta(days=30)
 ERROR_PAGE_CHARS = 600  # crawler.faults only believes short pages to be error pages
 TRUNCATION_SLACK = 200  # folded characters a cut-off page may have garbled at its end
 _HTML_END = re.compile(rb"</\s*(?:html|body)\s*>", re.I)
@@ -267,10 +275,16 @@ class Ingestor:
         were not needed or are not stored)."""
         recent = [v for v in repo.versions(doc.id, newest_first=True, limit=RECENT_VERSIONS)
                   if v.id != current.id]
+        if (repo.content_fetches_of_current(doc.id) >= SETTLED_FETCHES
+                and not repo.flapped_since(doc.id, item.fetched_at - FLAP_MEMORY)):
+            # The current state stood, and the page is not one known to flap: going back to an
+            # older state is the publisher's doing (a correction, an abolition withdrawn), told
+            # like any edit.
+            recent = []
         for older in recent:
             if self._same(older, fetched):
                 log.info("%s: back to version %d (flapping), no event", item.url, older.n)
-                repo.set_current_version(doc.id, older.id)
+                repo.flap_back(doc.id, older.id, item.fetched_at)
                 return Ingested.REVERTED, None
         again = self._reread(repo, doc, current)
         if again is not None and self._same(again, fetched):

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from crawler.outcomes import FetchOutcome
 from monitor.store import blobs, search
 from monitor.store.records import (
     DocumentRecord,
@@ -36,6 +37,9 @@ from monitor.store.schema import (
 
 # Document fields copied from the current version's canonical metadata, for listing and filters.
 DENORMALISED = ("publisher", "category", "status", "doc_no")
+
+# Fetches that answered with the document's content (``FetchOutcome.is_content``).
+_CONTENT_OUTCOMES = tuple(o.value for o in FetchOutcome if o.is_content)
 
 
 def _site(row: Site) -> SiteRecord:
@@ -312,15 +316,40 @@ class Repository:
         self.session.flush()
         doc.version_count = row.n
         doc.last_changed = now
-        self._make_current(doc, row)
+        self._make_current(doc, row, now)
         return _version(row)
 
-    def set_current_version(self, document_id: int, version_id: int) -> None:
+    def flap_back(self, document_id: int, version_id: int, now: datetime) -> None:
+        """The page shows an older version again without an edit: make it current, and
+        remember that the page flaps."""
         doc = self.session.get_one(Document, document_id)
-        self._make_current(doc, self.session.get_one(Version, version_id))
+        doc.flapped_at = now
+        self._make_current(doc, self.session.get_one(Version, version_id), now)
 
-    def _make_current(self, doc: Document, version: Version) -> None:
+    def flapped_since(self, document_id: int, since: datetime) -> bool:
+        flapped = self.session.scalar(select(Document.flapped_at).where(
+            Document.id == document_id))
+        return flapped is not None and flapped >= since
+
+    def content_fetches_of_current(self, document_id: int) -> int:
+        """How many fetches answered with the current version's content since the page began
+        to show it (the fetch that brought it included): one for a state seen once, as a page
+        flapping between two states shows each."""
+        doc = self.session.get_one(Document, document_id)
+        since = doc.current_since
+        if since is None and doc.current_version_id is not None:
+            since = self.session.scalar(select(Version.created_at).where(
+                Version.id == doc.current_version_id))
+        if since is None:
+            return 0
+        return int(self.session.scalar(
+            select(func.count()).select_from(Fetch).where(
+                Fetch.document_id == document_id, Fetch.kind == "detail", Fetch.at >= since,
+                Fetch.outcome.in_(_CONTENT_OUTCOMES))) or 0)
+
+    def _make_current(self, doc: Document, version: Version, now: datetime) -> None:
         doc.current_version_id = version.id
+        doc.current_since = now
         doc.title = version.title
         doc.published = version.published
         meta = version.meta or {}

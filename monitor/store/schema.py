@@ -139,6 +139,10 @@ class Document(Base):
     next_check_at: Mapped[datetime | None]
     current_version_id: Mapped[int | None] = mapped_column(Integer,
                                                            doc="version the page shows now")
+    current_since: Mapped[datetime | None] = mapped_column(
+        doc="when the page began to show it (a flap back to an older version counts)")
+    flapped_at: Mapped[datetime | None] = mapped_column(
+        doc="last time the page went back to an older version without an edit")
     version_count: Mapped[int] = mapped_column(Integer, default=0)
     # Conditional-request state from the last successful fetch.
     etag: Mapped[str | None] = mapped_column(String(300))

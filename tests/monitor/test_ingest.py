@@ -257,6 +257,36 @@ def test_flapping_between_two_states_alerts_once(harness: Harness) -> None:
     assert len(harness.versions()) == 2
 
 
+def test_a_flapping_page_seen_twice_in_a_row_in_one_state_stays_quiet(
+        harness: Harness) -> None:
+    # Two servers behind one name, one of them stale: which answers is chance.
+    harness.run((URL, page(gdp="7%"), OK))
+    for n, gdp in enumerate(["6.5%", "7%", "7%", "6.5%", "6.5%", "7%", "6.5%", "7%", "7%"]):
+        harness.run((URL, page(gdp=gdp, views=n), OK))
+    assert harness.kinds() == ["new", "changed"]
+    assert len(harness.versions()) == 2
+
+
+def test_going_back_after_the_edit_stood_is_news(harness: Harness) -> None:
+    # 7% → 6.5%, seen on four crawls, then corrected back to 7%: whoever read the first
+    # alert believes 6.5% until told.
+    harness.run((URL, page(gdp="7%"), OK))
+    for views in range(4):
+        harness.run((URL, page(gdp="6.5%", views=views), OK))
+    harness.run((URL, page(gdp="7%", views=9), OK))
+    assert harness.kinds() == ["new", "changed", "changed"]
+    assert [v.n for v in harness.versions()] == [1, 2, 3]
+    assert harness.versions()[2].text == harness.versions()[0].text
+
+
+def test_an_abolition_withdrawn_after_it_stood_is_a_status_event(harness: Harness) -> None:
+    harness.run((URL, page(status="有效"), OK))
+    harness.run((URL, page(status="失效"), OK))
+    harness.run((URL, page(status="失效", views=2), OK))
+    harness.run((URL, page(status="有效", views=3), OK))
+    assert harness.kinds() == ["new", "status", "status"]
+
+
 def test_failed_attachment_download_is_not_a_change(harness: Harness) -> None:
     html = page(attachments=pdf_link())
     harness.run(Fetch(URL, html, attachments=(pdf(),)))
