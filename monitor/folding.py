@@ -75,6 +75,9 @@ _COUNTER = re.compile(
     r"(浏览次数|瀏覽次數|访问次数|訪問次數|阅读次数|閱讀次數|点击数|點擊數|点击量|點擊量|"
     r"浏览量|瀏覽量|阅读量|閱讀量|访问量|訪問量)(\s*[:：]?\s*)[0-9０-９,，]+(?:\s*次)?")
 _SHORT_LINE = 30
+# Every counter label above holds one of these rarer characters: a text with none of them has no
+# counter, which single-character searches (memchr) tell several times faster than the regex.
+_COUNTER_CHARS = "览覽访訪阅閱击擊"
 
 
 # crawler.extraction.text.DEBRIS (a CJK character, then pinyin with a tone mark in parentheses),
@@ -151,7 +154,9 @@ def _kept_lines(text: str) -> list[str]:
     """The lines of ``text`` in ``display_form`` that count: not blank, not volatile, view
     counters' numbers removed."""
     shown = display_form(text)
-    counters = _COUNTER.search(shown) is not None  # most texts have none: skip the per-line pass
+    # Most texts have no counter: then no per-line pass.
+    counters = any(char in shown for char in _COUNTER_CHARS) \
+        and _COUNTER.search(shown) is not None
     kept = []
     for line in shown.split("\n"):
         stripped = line.strip()

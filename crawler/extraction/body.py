@@ -84,7 +84,7 @@ def serialize(body: etree._Element) -> str:
     def walk(node: etree._Element) -> None:
         name = tag(node)
         if name == "row":
-            cells = [collapse("".join(c.itertext())) for c in node if tag(c) in _CELLS]
+            cells = [collapse(text_content(c)) for c in node if tag(c) in _CELLS]
             parts.append("\n" + "\t".join(cells) + "\n")
             return
         if name in _LINE_ELEMENTS or name == "lb":

@@ -26,7 +26,7 @@ from crawler.extraction.labels import (
 from crawler.extraction.text import to_traditional
 from crawler.extraction.tree import parse_html, text_content
 from crawler.extraction.vocabulary import load
-from monitor.folding import fold, paragraph_keys, text_key
+from monitor.folding import _COUNTER, _COUNTER_CHARS, fold, paragraph_keys, text_key
 
 SEEDS = Path(__file__).resolve().parents[3] / "seeds" / "samples"
 GOLDEN_PAGES = Path(__file__).resolve().parents[2] / "golden" / "pages"
@@ -94,3 +94,10 @@ def test_text_content_is_lxml_html_text_content() -> None:
         for element in parse_html(page).iter():
             if isinstance(element.tag, str):
                 assert text_content(element) == element.text_content()
+
+
+def test_every_counter_label_holds_a_character_the_quick_test_looks_for() -> None:
+    labels = re.match(r"\(([^)]*)\)", _COUNTER.pattern)
+    assert labels is not None
+    for label in labels.group(1).split("|"):
+        assert set(label) & set(_COUNTER_CHARS), label
