@@ -84,6 +84,10 @@ def extract(raw: bytes, url: str, *, content_type: str | None = None,
     options = options or ExtractOptions()
     decoded = decode_page(raw, content_type, options.encoding)
     root = parse_html(decoded.text)
+    # Every element's Python proxy, held until the page is done: the passes below (invisible
+    # elements, region, pairs, lines, title…) each walk the tree, and lxml would otherwise make
+    # and free a proxy for every element on every pass.
+    _proxies = list(root.iter())
     tags = meta_tags(root)
     strip_invisible(root)
 
