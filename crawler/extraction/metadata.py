@@ -150,10 +150,15 @@ def canonical_value(key: str, value: str) -> str | None:
     return value
 
 
+@cache
+def _status_words() -> frozenset[str]:
+    return frozenset(squash(w) for w in word_set("status_words"))
+
+
 def _canonical(chosen: list[Pair]) -> dict[str, str | None]:
     metadata: dict[str, str | None] = {}
     ranks: dict[str, int] = {}
-    status_words = {squash(w) for w in word_set("status_words")}
+    status_words = _status_words()
     for pair in chosen:
         key = pair.label.key
         if key is None:

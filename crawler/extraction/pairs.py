@@ -111,7 +111,7 @@ def _cells(row: etree._Element) -> list[etree._Element] | None:
     wanted = CELL_TAGS if tag(row) == "tr" else LIST_CELL_TAGS
     cells = [c for c in row if tag(c) in wanted]
     # A layout row (a cell holding a whole table) is not a row of pairs; its inner rows are.
-    if not cells or any(c.find(".//table") is not None for c in cells):
+    if not cells or any(next(c.iter("table"), None) is not None for c in cells):
         return None
     return cells
 
@@ -166,15 +166,18 @@ def _read_row(texts: list[str], in_metadata_table: bool) -> Iterator[tuple[int, 
         i += 1
 
 
-def _metadata_table(table: etree._Element | None,
-                    cache: dict[etree._Element, bool]) -> bool:
-    """A table (or dl) with at least two cells that open with a known label."""
+def _metadata_table(table: etree._Element | None, cache: dict[etree._Element, bool],
+                    texts: dict[etree._Element, str]) -> bool:
+    """A table (or dl) with at least two cells that open with a known label. ``texts``: the
+    cells' texts read so far (each row reads them again)."""
     if table is None:
         return False
     if table not in cache:
         count = 0
         for cell in table.iter("td", "th", "dt", "dd"):
-            text = _cell_text(cell)
+            text = texts.get(cell)
+            if text is None:
+                text = texts[cell] = _cell_text(cell)
             if len(text) <= _MAX_INLINE and (known(text) or _known_inline(text)):
                 count += 1
                 if count >= 2:
@@ -195,19 +198,22 @@ def cell_pairs(root: etree._Element, beside: etree._Element | None = None,
     pairs: list[Pair] = []
     consumed: set[etree._Element] = set()
     tables: dict[etree._Element, bool] = {}
+    cell_texts: dict[etree._Element, str] = {}
+    # The rows not to read, all at once: cheaper than a walk up from every row.
+    inside = set(beside.iterdescendants("tr", "dl")) if beside is not None else set()
     for row in root.iter("tr", "dl"):
-        if beside is not None and any(a is beside for a in row.iterancestors()):
+        if row in inside:
             continue
         cells = _cells(row)
         if cells is None:
             continue
-        texts = [_cell_text(c) for c in cells]
+        texts = [cell_texts.get(c) or _cell_text(c) for c in cells]
         if not any(texts):
             continue
         if len(texts) >= 2 and all(known(t) for t in texts if t):
             continue  # a header row of a list table (名称 | 索引号 | 发布日期), not pairs
         table = row if tag(row) == "dl" else next(row.iterancestors("table"), None)
-        found = list(_read_row(texts, _metadata_table(table, tables)))
+        found = list(_read_row(texts, _metadata_table(table, tables, cell_texts)))
         for index, label, value in found:
             pairs.append(Pair(label, value, cells[index], text_refs(cells[index])))
         if found:
@@ -260,6 +266,7 @@ def _lines(root: etree._Element, skip: set[etree._Element],
     new_line, line_type = _new_line, _Line
     walker = etree.iterwalk(root, events=("start", "end"))
     position = 0
+    # A line ends at every block boundary; its lists are new only once it has text.
     for event, node in walker:
         if event == "start":
             position += 1
@@ -269,19 +276,21 @@ def _lines(root: etree._Element, skip: set[etree._Element],
                 closing.append(True)
                 if tokens:
                     lines.append(new_line(line_type, (element, tokens, refs)))
-                element, tokens, refs = blocks[-1], [], []
+                    tokens, refs = [], []
+                element = blocks[-1]
                 continue
             name = node.tag
             if name in block_tags:
                 if tokens:
                     lines.append(new_line(line_type, (element, tokens, refs)))
+                    tokens, refs = [], []
                 if name != "br":
                     blocks.append(node)
                     order[node] = position
                     closing.append(True)
                 else:
                     closing.append(False)
-                element, tokens, refs = blocks[-1], [], []
+                element = blocks[-1]
             else:
                 closing.append(False)
             text = node.text
@@ -292,9 +301,10 @@ def _lines(root: etree._Element, skip: set[etree._Element],
             if closing.pop():
                 if tokens:
                     lines.append(new_line(line_type, (element, tokens, refs)))
+                    tokens, refs = [], []
                 if blocks[-1] is node:
                     blocks.pop()
-                element, tokens, refs = blocks[-1], [], []
+                element = blocks[-1]
             tail = node.tail
             if tail and node is not root:
                 tokens.append(tail)
