@@ -64,6 +64,9 @@ def _visible_and_own(heading: _Heading, site_names: list[str]) -> bool:
 # div.article-title), in document order. lxml's tag-filtered iter() is several times faster here
 # than an XPath with predicates.
 _MARKABLE = ("p", "div", "td", "span", "strong")
+# root.find(".//title"): lxml's iterators look one match ahead, so find() walks the whole page
+# past the <title>; libxml2 stops at the first.
+_FIRST_TITLE = etree.XPath("descendant::title[1]")
 _TITLE_MARK = re.compile(r"title|biaoti", re.I)
 
 
@@ -107,7 +110,8 @@ def choose_title(root: etree._Element, *, labelled: str | None, article_title: s
     if labelled:
         return labelled
     names = [normalize(n) for n in site_names if n]
-    title_el = root.find(".//title")
+    found = _FIRST_TITLE(root)
+    title_el = found[0] if found else None
     page_title = clean_line(text_content(title_el)) if title_el is not None else ""
     parts = title_parts(page_title, names) if page_title else []
     from_title = max(parts, key=len).strip() if parts and normalize(max(parts, key=len)) \
