@@ -407,7 +407,8 @@ def line_pairs(root: etree._Element, skip: set[etree._Element],
                 i += 1
         for label, value in segments:
             if label is not None:
-                pairs.append(Pair(label, clean_line(value)[:_MAX_VALUE], line.element, refs))
+                pairs.append(Pair(label, clean_line(value)[:_MAX_VALUE], line.element, refs,
+                                  order.get(line.element, 0)))
     return pairs
 
 
@@ -419,7 +420,8 @@ def find_pairs(root: etree._Element, *, beside: etree._Element | None = None) ->
     from_cells, consumed = cell_pairs(root, beside)
     order: dict[etree._Element, int] = {}
     skip = consumed | {beside} if beside is not None else consumed
-    from_lines = line_pairs(root, skip, order)
+    from_lines = line_pairs(root, skip, order)   # made with their order: the lines are read
     pairs = [Pair(p.label, p.value, p.element, p.line, order.get(p.element, 0))
-             for p in (*from_cells, *from_lines) if not p.label.is_chrome]
+             for p in from_cells if not p.label.is_chrome]
+    pairs += [p for p in from_lines if not p.label.is_chrome]
     return sorted(pairs, key=lambda p: p.order)
