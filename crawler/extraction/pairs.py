@@ -378,9 +378,15 @@ def line_pairs(root: etree._Element, skip: set[etree._Element],
     i = 0
     while i < len(lines):
         line = lines[i]
-        first = line.tokens[0]   # a line has tokens; its first is rarely white space alone
-        first = _first(line.tokens) if first.isspace() else first.strip()
         i += 1
+        # A line has tokens. Most lines are the white space between two block elements.
+        first = line.tokens[0]
+        if first.isspace():
+            if len(line.tokens) == 1:
+                continue
+            first = _first(line.tokens)
+        else:
+            first = first.strip()
         # Cheap rejection of prose: a metadata line opens with a label — hanzi, then a colon
         # soon, or a short text node of its own.
         if not first or not "\u4e00" <= first[0] <= "\u9fff" or (
