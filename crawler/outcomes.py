@@ -28,6 +28,9 @@ class FetchOutcome(StrEnum):
                                      # to the portal's SSO login)
     REDIRECTED = "redirected"        # redirected away from the document: to 首页, a column's
                                      # index or an error page's URL
+    SUSPECT = "suspect"              # a 200 page held back by ingest: it shares nothing with
+                                     # the stored version, or reads as an error page that
+                                     # still shows the document's title (monitor.ingest)
 
     @property
     def is_failure(self) -> bool:

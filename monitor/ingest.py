@@ -5,7 +5,14 @@ Rules (DESIGN.md "Versions and events"):
 
 - a failed fetch (timeout, 5xx, challenge, soft-404, maintenance…) is a fetch outcome only; so is
   a page that answered 200 but reads as one of them next to the version we have (a body that
-  vanished, an error page the crawler did not recognise, a page cut off before ``</html>``);
+  vanished, an error page the crawler did not recognise, a page cut off before ``</html>``), and
+  one that redirects took to 首页, a column's index or a login page;
+- a page that shares nothing with the version we have (another title, next to none of its text,
+  no metadata table value and no file in common) is held as ``suspect`` until the next run that
+  fetches the document sees it again: a portal serving its 首页 or a login page in the document's
+  place alerts nobody, and a real rewrite is told one run later;
+- a soft-404 verdict on a page still showing the known document's title is not evidence that
+  the document is gone (a notice about 已删除 registrations), only a ``suspect`` fetch;
 - a first successful fetch makes version 1 and a ``new`` event (``baseline`` on the site's first
   crawl);
 - a fetch whose fingerprint equals the current version's is unchanged — compared with the
@@ -34,14 +41,14 @@ from typing import Any
 
 from crawler.extraction import ExtractOptions
 from crawler.extraction.result import Attachment
-from crawler.faults import classify_page
+from crawler.faults import classify_page, landing
 from crawler.items import ListPageResult, PageResult
 from crawler.outcomes import FetchOutcome
 from monitor import reading as readings
 from monitor.changes import Snapshot, compare, compared_metadata
 from monitor.config import SiteConfig
 from monitor.fingerprint import comparable, text_sha256
-from monitor.folding import text_key
+from monitor.folding import fold, text_key
 from monitor.outlets import link_document
 from monitor.recheck import is_due, next_check
 from monitor.store.db import Database
@@ -58,8 +65,16 @@ SETTLED_FETCHES = 2
 # row by chance is not a correction.
 FLAP_MEMORY = timedelta(days=30)
 ERROR_PAGE_CHARS = 600  # crawler.faults only believes short pages to be error pages
+# A page that shares nothing with the stored version is held until it is seen again: the
+# document's previous fetches are read back this far for the held one (failed fetches in between
+# — a timeout, a 503 — are skipped; a fetch that read the document ends the hold).
+HELD_LOOKBACK = 20
+MIN_SHOWN_TITLE = 6  # characters a title needs before its presence on a page means anything
 TRUNCATION_SLACK = 200  # folded characters a cut-off page may have garbled at its end
 _HTML_END = re.compile(rb"</\s*(?:html|body)\s*>", re.I)
+# Fetches that neither read the document nor found it gone: a hold survives them.
+_SAYS_NOTHING = frozenset(o.value for o in FetchOutcome
+                          if o.is_failure and o != FetchOutcome.SUSPECT)
 
 
 class Ingested(StrEnum):
@@ -176,6 +191,13 @@ class Ingestor:
 
     def _decide(self, repo: Repository, doc: DocumentRecord | None, item: PageResult
                 ) -> tuple[Ingested, FetchOutcome, str | None]:
+        moved = landing(item.url, item.fetched_url) if item.outcome.is_content else None
+        if moved is not None:
+            return Ingested.FAILED, moved.outcome, moved.reason
+        if item.outcome.is_gone and doc is not None and self._still_shown(doc, item):
+            return Ingested.FAILED, FetchOutcome.SUSPECT, (
+                f"read as {item.outcome.value} but the page still shows the title "
+                f"{doc.title!r}: {item.detail}")
         if item.outcome.is_gone:
             if doc is not None:
                 repo.update_document(doc.id, gone_run_id=self.run.id,
@@ -255,6 +277,9 @@ class Ingestor:
         if quiet is not None:
             self._seen(repo, doc, item)
             return quiet, *ok
+        held = self._stranger(repo, doc, current, item, fetched)
+        if held is not None:
+            return Ingested.FAILED, FetchOutcome.SUSPECT, held
         base: VersionRecord = current
         if again is not None and not self._same(current, again):
             # Both the extractor and the page changed: store how today's extractor reads the
@@ -343,6 +368,47 @@ class Ingestor:
                             f"{len(new_key)} of {len(old_key)} characters of version "
                             f"{current.n}")
         return None
+
+    @staticmethod
+    def _still_shown(doc: DocumentRecord, item: PageResult) -> bool:
+        """A soft-404 verdict whose page still shows the known document's title: the reason
+        crawler.faults gives quotes the page's <title> and first heading. A notice that says
+        some registrations 已经删除 is read as a soft-404 by its words; its title says it is
+        still there."""
+        title = fold(doc.title)
+        return item.outcome == FetchOutcome.SOFT_404 and doc.current_version_id is not None \
+            and len(title) >= MIN_SHOWN_TITLE and title in fold(item.detail)
+
+    def _stranger(self, repo: Repository, doc: DocumentRecord, current: VersionRecord,
+                  item: PageResult, fetched: readings.Reading) -> str | None:
+        """Why a page that shares nothing with the stored version is held, or None. It is the
+        portal's 首页, a login page, an error page in a template nobody recognised — or the
+        publisher rewrote the whole document. Only time tells them apart: held once, the same
+        content on the document's next fetch in a later run is the rewrite, told then (a run
+        late); an error page is gone by then, or changes with every fetch (首页's news)."""
+        assert item.extraction is not None
+        alike = readings.likeness(current, fetched, item.extraction)
+        if not alike.strange:
+            return None
+        if self._held_before(repo, doc, fetched.fingerprint):
+            log.info("%s: the page that shared nothing with version %d is seen again: a "
+                     "rewrite", item.url, current.n)
+            return None
+        return (f"held: shares nothing with version {current.n} "
+                f"({alike.describe(current, fetched)}); told if the next fetch shows it again "
+                f"[{fetched.fingerprint}]")
+
+    def _held_before(self, repo: Repository, doc: DocumentRecord, fingerprint: str) -> bool:
+        """The document's last fetch that said anything, in an earlier run, held this very
+        content (its fingerprint is quoted in the held fetch's detail)."""
+        for fetch in repo.fetches(document_id=doc.id, limit=HELD_LOOKBACK):
+            if fetch.kind != "detail" or fetch.run_id == self.run.id:
+                continue
+            if fetch.outcome == FetchOutcome.SUSPECT.value:
+                return f"[{fingerprint}]" in (fetch.detail or "")
+            if fetch.outcome not in _SAYS_NOTHING:
+                return False
+        return False
 
     def _reread(self, repo: Repository, doc: DocumentRecord, version: VersionRecord
                 ) -> readings.Reading | None:
