@@ -80,25 +80,30 @@ def serialize(body: etree._Element) -> str:
     """trafilatura's XML as text: a line per paragraph, heading and list item; a line per table
     row with the cells separated by tabs."""
     parts: list[str] = []
+    add = parts.append
 
-    def walk(node: etree._Element) -> None:
-        name = tag(node)
+    def walk(node: etree._Element, name: str) -> None:
+        # A node's tag and tail are read once, by its parent (a comment's tag is not a str).
         if name == "row":
-            cells = [collapse(text_content(c)) for c in node if tag(c) in _CELLS]
-            parts.append("\n" + "\t".join(cells) + "\n")
+            cells = [collapse(text_content(c)) for c in node if c.tag in _CELLS]
+            add("\n" + "\t".join(cells) + "\n")
             return
-        if name in _LINE_ELEMENTS or name == "lb":
-            parts.append("\n")
-        if node.text and name:
-            parts.append(node.text)
+        line = name in _LINE_ELEMENTS
+        if line or name == "lb":
+            add("\n")
+        text = node.text
+        if text and name:
+            add(text)
         for child in node:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail)
-        if name in _LINE_ELEMENTS:
-            parts.append("\n")
+            child_name = child.tag
+            walk(child, child_name if isinstance(child_name, str) else "")
+            tail = child.tail
+            if tail:
+                add(tail)
+        if line:
+            add("\n")
 
-    walk(body)
+    walk(body, tag(body))
     return "".join(parts)
 
 
