@@ -40,46 +40,52 @@ _CHALLENGE_TEXT = re.compile(
     r"Request blocked|captcha", re.I)
 _META_REFRESH = re.compile(r"<meta[^>]+http-equiv=[\"']?refresh[\"']?[^>]*>", re.I)
 
-# What error pages say, by outcome. Main texts are compared without white space, so English
-# phrases allow none between their words.
-_SOFT_404 = re.compile(
-    r"(?:页面不存在|頁面不存在|页面未找到|找不到(?:该|此|您要访问的)?页面|您访问的页面不存在|"
-    r"您所访问的页面不存在|信息不存在|文章不存在|内容不存在|该信息已删除|信息已被删除|"
-    r"页面已被?删除|已被删除或不存在|已经删除|页面已失效|链接已失效|404\s*(?:Not\s*Found|错误|页面)|"
-    r"Error\s*404|抱歉[，,]?(?:您|你)(?:访问|要访问|请求)的页面|"
-    # Withdrawn (撤稿): Hanweb and TRS answer a withdrawn article's URL with 该信息已撤销.
-    r"(?:该|此|本)?(?:信息|文章|稿件|内容|页面)(?:已经?|已被)(?:撤销|撤回|撤稿|下线|下架))", re.I)
-_MAINTENANCE = re.compile(
-    r"(?:系统维护|网站维护|系统升级|网站升级|维护中|升级中|暂停服务|暂停访问|"
-    r"Service\s*Unavailable|under\s*maintenance|temporarily\s*unavailable)", re.I)
-# An application that failed behind a 200: Tomcat's and Spring's error pages, a CMS's 系统繁忙.
-_SERVER_FAULT = re.compile(
-    r"(?:系统繁忙|服务器繁忙|服务器(?:内部)?错误|服务器异常|系统(?:错误|异常|出错|故障)|"
-    r"程序(?:错误|异常|出错)|数据库(?:连接)?(?:失败|错误|异常|出错)|连接数据库失败|"
-    r"HTTP\s*Status\s*5\d\d|Internal\s*Server\s*Error|Bad\s*Gateway|Gateway\s*Time-?out|"
-    r"Server\s*Error|Whitelabel\s*Error\s*Page|Exception\s*Report|java\.lang\.\w+Exception)",
-    re.I)
-# A login wall or a permission page (依申请公开 documents, an intranet column left linked).
-_DENIED = re.compile(
-    r"(?:您?(?:没有|无)权限(?:访问|查看|浏览)?|您?无权(?:访问|查看|浏览)|权限不足|"
-    r"没有访问权限|访问受限|未授权(?:访问)?|请(?:先)?登录(?:后(?:再)?(?:查看|访问|浏览|下载|操作))?|"
-    r"登录后(?:才能)?(?:查看|访问|浏览|下载)|用户登录|未登录|"
-    r"登录(?:已)?超时|会话已?过期|Unauthorized|401\s*Authorization\s*Required)", re.I)
+# What error pages say, by outcome, first match first (系统升级中，请稍候 is maintenance, not a
+# loading placeholder): Chinese phrases, then Latin ones written in lower case. Main texts are
+# compared without white space, so Latin phrases allow none between their words.
+_SAYINGS: dict[FetchOutcome, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    FetchOutcome.SOFT_404: (
+        ("页面不存在", "頁面不存在", "页面未找到", "找不到(?:该|此|您要访问的)?页面",
+         "信息不存在", "文章不存在", "内容不存在", "信息已被?删除", "页面已被?删除",
+         "已被删除或不存在", "已经删除", "页面已失效", "链接已失效", "404(?:错误|页面)",
+         "抱歉[，,]?(?:您|你)(?:访问|要访问|请求)的页面",
+         # Withdrawn (撤稿): Hanweb and TRS answer a withdrawn article's URL with 该信息已撤销.
+         "(?:信息|文章|稿件|内容|页面)(?:已经?|已被)(?:撤销|撤回|撤稿|下线|下架)"),
+        (r"404\s*not\s*found", r"error\s*404")),
+    FetchOutcome.MAINTENANCE: (
+        ("系统维护", "网站维护", "系统升级", "网站升级", "维护中", "升级中", "暂停服务",
+         "暂停访问"),
+        (r"service\s*unavailable", r"under\s*maintenance", r"temporarily\s*unavailable")),
+    # An application that failed behind a 200: Tomcat's and Spring's error pages, 系统繁忙.
+    FetchOutcome.SERVER_ERROR: (
+        ("系统繁忙", "服务器繁忙", "服务器(?:内部)?错误", "服务器异常",
+         "系统(?:错误|异常|出错|故障)", "程序(?:错误|异常|出错)",
+         "数据库(?:连接)?(?:失败|错误|异常|出错)", "连接数据库失败"),
+        (r"http\s*status\s*5\d\d", r"internal\s*server\s*error", r"bad\s*gateway",
+         r"gateway\s*time-?out", r"server\s*error", r"whitelabel\s*error\s*page",
+         r"exception\s*report", r"java\.lang\.\w+exception")),
+    # A login wall or a permission page (依申请公开 documents, an intranet column left linked).
+    FetchOutcome.DENIED: (
+        ("(?:没有|无)权限(?:访问|查看|浏览)?", "无权(?:访问|查看|浏览)", "权限不足", "访问受限",
+         "未授权(?:访问)?", "请(?:先)?登录(?:后(?:再)?(?:查看|访问|浏览|下载|操作))?",
+         "登录后(?:才能)?(?:查看|访问|浏览|下载)", "用户登录", "未登录", "登录(?:已)?超时",
+         "会话已?过期"),
+        ("unauthorized", r"401\s*authorization\s*required")),
+    # A page whose content a script fills in after loading: we only ever see the placeholder.
+    FetchOutcome.EMPTY: (
+        ("页面加载中", "正在加载", "数据加载中", "加载中", "请稍候"),
+        ("loading",)),
+}
+MESSAGES: tuple[tuple[FetchOutcome, re.Pattern[str]], ...] = tuple(
+    (outcome, re.compile("|".join(han + latin), re.I))
+    for outcome, (han, latin) in _SAYINGS.items())
+_SAYS = dict(MESSAGES)
+# Whether a page says any of it, before it is parsed: the Chinese phrases case-sensitive, the
+# Latin ones over the lower-cased text (a case-blind search of every phrase cost twice as long).
+_SAYS_HAN = re.compile("|".join(h for han, _ in _SAYINGS.values() for h in han))
+_SAYS_LATIN = re.compile("|".join(w for _, latin in _SAYINGS.values() for w in latin))
 # A login page's title (用户登录, 统一身份认证平台, Login) believed only beside a password field.
 _LOGIN_TITLE = re.compile(r"登录|登陆|身份认证|认证中心|Log\s*in|Sign\s*in", re.I)
-_PASSWORD = re.compile(r"type\s*=\s*[\"']?password", re.I)
-# A page whose content a script fills in after loading: we only ever see the placeholder.
-_LOADING = re.compile(r"(?:页面加载中|正在加载|数据加载中|加载中|请稍候|Loading)", re.I)
-
-# First match wins: 系统升级中，请稍候 is maintenance, not a loading placeholder.
-MESSAGES: tuple[tuple[FetchOutcome, re.Pattern[str]], ...] = (
-    (FetchOutcome.SOFT_404, _SOFT_404),
-    (FetchOutcome.MAINTENANCE, _MAINTENANCE),
-    (FetchOutcome.SERVER_ERROR, _SERVER_FAULT),
-    (FetchOutcome.DENIED, _DENIED),
-    (FetchOutcome.EMPTY, _LOADING),
-)
-_ANY_MESSAGE = re.compile("|".join(p.pattern for _, p in MESSAGES), re.I)
 # The words an error page wraps its message in: they are neither the message nor content.
 _COURTESY = re.compile(
     r"(?:很?抱歉|对不起|sorry|提示信息|温馨提示|系统提示|错误提示|友情提示|提示|出错了|错误信息|"
@@ -266,9 +272,9 @@ def _title_says(title: str, pattern: re.Pattern[str]) -> bool:
 # (统一身份认证平台) is also the title of documents about it: it counts on a short page with a
 # password field (a document with a login box in its header has its text besides).
 _TITLE_RULES: tuple[tuple[FetchOutcome, re.Pattern[str], Callable[[_Page], bool]], ...] = (
-    (FetchOutcome.SOFT_404, _SOFT_404, lambda page: True),
-    (FetchOutcome.MAINTENANCE, _MAINTENANCE, lambda page: True),
-    (FetchOutcome.SERVER_ERROR, _SERVER_FAULT, lambda page: True),
+    (FetchOutcome.SOFT_404, _SAYS[FetchOutcome.SOFT_404], lambda page: True),
+    (FetchOutcome.MAINTENANCE, _SAYS[FetchOutcome.MAINTENANCE], lambda page: True),
+    (FetchOutcome.SERVER_ERROR, _SAYS[FetchOutcome.SERVER_ERROR], lambda page: True),
     (FetchOutcome.DENIED, _LOGIN_TITLE, lambda page: page.password and page.short),
 )
 
@@ -302,6 +308,12 @@ def _challenge(status: int, source: str, text: str) -> str | None:
         found = _CHALLENGE_TEXT.search(text)
         return f"HTTP {status} challenge page" + (f" ({found.group(0)})" if found else "")
     return None
+
+
+def _may_say(source: str, text: str) -> bool:
+    """The page says something an error page would, or has a password field (a login page)."""
+    return bool(_SAYS_HAN.search(text) or _SAYS_LATIN.search(text.lower())
+                or "assword" in source or "ASSWORD" in source)
 
 
 def _shown(title: str, page: _Page) -> str:
@@ -338,12 +350,13 @@ def diagnose(status: int, source: str) -> Verdict:
         return Verdict(FetchOutcome.CHALLENGE, reason or f"HTTP {status} (WAF challenge status)")
     if by_status is not None and by_status != FetchOutcome.SERVER_ERROR:
         return Verdict(by_status, f"HTTP {status}")
-    if by_status is None and not (_ANY_MESSAGE.search(text) or _PASSWORD.search(source)):
+    if by_status is None and not _may_say(source, text):
         return Verdict(FetchOutcome.OK)  # the common case, without parsing the page
     title = page_title(source)
     page = _read(source, text)
     if by_status == FetchOutcome.SERVER_ERROR:
-        if _MAINTENANCE.search(page.main) or _title_says(title, _MAINTENANCE):
+        maintenance = _SAYS[FetchOutcome.MAINTENANCE]
+        if maintenance.search(page.main) or _title_says(title, maintenance):
             return Verdict(FetchOutcome.MAINTENANCE, f"HTTP {status} maintenance page")
         return Verdict(by_status, f"HTTP {status}")
     if page.document:
