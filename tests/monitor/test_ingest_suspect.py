@@ -345,3 +345,24 @@ def test_pages_of_one_document_overlap_and_strangers_do_not() -> None:
     assert overlap(document, text(page(body_extra=REWRITTEN))) > STRANGER_OVERLAP
     for stranger in (homepage(1), LOGIN, message_page("系统繁忙，请稍后再试！")):
         assert overlap(document, text(stranger)) < STRANGER_OVERLAP / 2
+
+
+# ====================================================================== what the user is shown
+
+def test_held_and_refused_fetches_show_as_failures_of_the_run(harness: Harness) -> None:
+    """The new outcomes are failed fetches wherever outcomes are counted: the run is partial,
+    the terminal summary lists them, the sites page counts them as failures (not as 被拦截)."""
+    from monitor.crawl import summarize
+    from monitor.store.queries import SiteHealth
+    from monitor.store.repository import Repository
+    from monitor.web.health import site_view
+
+    crawl(harness, (URL, Served(page(body_extra=LONG))), (TRS_DOC, Served(page())))
+    crawl(harness, (URL, Served(homepage(2))), (TRS_DOC, Served(LOGIN)))
+    with harness.database.session() as session:
+        run = Repository(session).runs(harness.site.id)[0]
+    assert run.status == "partial"
+    assert "failed: denied 1, suspect 1" in summarize([run])[0]
+    view = site_view(harness.site.id, SiteHealth(harness.site.id, "示例", None, last_run=run),
+                     None)
+    assert (view.failures, view.blocked, view.fetches) == (2, 0, 2)
