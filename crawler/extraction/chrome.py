@@ -13,7 +13,7 @@ import re
 from lxml import etree
 
 from crawler.extraction.tree import drop, tag, text_content
-from crawler.extraction.vocabulary import inline_pattern, line_pattern
+from crawler.extraction.vocabulary import inline_pattern, inline_prefilter, line_pattern
 
 # class/id fragments of chrome containers, as the CMS families name them (Hanweb dqwz/position,
 # TRS bdshare, Ucap fontsize, gov.cn share/ewm…).
@@ -91,11 +91,15 @@ def is_chrome_line(line: str) -> bool:
                 or inline_pattern("chrome_inline").search(line))
 
 
+_ANY = re.compile("")
+
+
 def drop_chrome_lines(text: str) -> list[str]:
     """The lines of ``text`` that are not chrome."""
     starts, anywhere = line_pattern("chrome_lines").match, inline_pattern("chrome_inline").search
+    might = (inline_prefilter("chrome_inline") or _ANY).search
     return [line for line in text.split("\n") if len(line) >= _MAX_CHROME_LINE
-            or not (starts(line) or anywhere(line))]
+            or not (starts(line) or (might(line) and anywhere(line)))]
 
 
 def is_footer_line(line: str) -> bool:

@@ -50,3 +50,35 @@ def line_pattern(key: str) -> re.Pattern[str]:
 def inline_pattern(key: str) -> re.Pattern[str]:
     """The regular expressions listed under ``key`` as one pattern matched anywhere."""
     return re.compile("|".join(f"(?:{p})" for p in _both_scripts(key)), re.I)
+
+
+# A pattern that opens with a group of plain words, (?:浏览|访问), or a plain set of characters,
+# [【\[], not made optional: the characters a match starts with can be read off it.
+_PLAIN = r"[^()|\\\[\]?*+{}.^$]"
+_OPENING_WORDS = re.compile(rf"\(\?:({_PLAIN}+(?:\|{_PLAIN}+)*)\)(?![?*{{])")
+_OPENING_SET = re.compile(r"\[((?:\\[^A-Za-z0-9]|[^\\\]^-])+)\](?![?*{])")
+
+
+def _first_characters(pattern: str) -> set[str] | None:
+    words = _OPENING_WORDS.match(pattern)
+    if words:
+        return {word[0] for word in words.group(1).split("|")}
+    chars = _OPENING_SET.match(pattern)
+    if chars:
+        return set(re.sub(r"\\(.)", r"\1", chars.group(1)))
+    return None
+
+
+@cache
+def inline_prefilter(key: str) -> re.Pattern[str] | None:
+    """The characters every match of ``inline_pattern(key)`` starts with, as one character
+    class: a text without any of them needs no search for the pattern, whose branches open with
+    groups the regex engine cannot skip ahead to (it tries all of them at every position). None
+    when an opening can't be read that simply, or holds a letter with a case."""
+    first: set[str] = set()
+    for pattern in _both_scripts(key):
+        found = _first_characters(pattern)
+        if found is None or any(c.lower() != c.upper() for c in found):
+            return None
+        first |= found
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(first)) + "]")

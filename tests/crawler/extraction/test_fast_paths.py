@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from crawler.extraction.chrome import strip_invisible
+from crawler.extraction.chrome import drop_chrome_lines, strip_invisible
 from crawler.extraction.labels import (
     PAD,
     Label,
@@ -25,7 +25,7 @@ from crawler.extraction.labels import (
 )
 from crawler.extraction.text import to_traditional
 from crawler.extraction.tree import parse_html, text_content
-from crawler.extraction.vocabulary import load
+from crawler.extraction.vocabulary import inline_pattern, inline_prefilter, load
 from monitor.folding import _COUNTER, _COUNTER_CHARS, fold, paragraph_keys, text_key
 
 SEEDS = Path(__file__).resolve().parents[3] / "seeds" / "samples"
@@ -101,3 +101,17 @@ def test_every_counter_label_holds_a_character_the_quick_test_looks_for() -> Non
     assert labels is not None
     for label in labels.group(1).split("|"):
         assert set(label) & set(_COUNTER_CHARS), label
+
+
+def test_inline_chrome_prefilter_holds_every_match() -> None:
+    prefilter = inline_prefilter("chrome_inline")
+    assert prefilter is not None
+    pattern = inline_pattern("chrome_inline")
+    lines = ["浏览次数：128", "瀏覽次數：", "文字大小：[ 大 中 小 ]", "【字体：大 中 小】",
+             "来源：示例局 日期：2021-02-18 浏览次数：12", "点击量: 5", "[大 中 小]", "访问量：",
+             "閱讀次數 : 3", "全年网站点击量：120万次。", "正文"]
+    matched = [line for line in lines if pattern.search(line)]
+    assert len(matched) >= 6
+    assert all(prefilter.search(line) for line in matched)
+    assert not prefilter.search("正文")
+    assert drop_chrome_lines("\n".join(lines)) == ["全年网站点击量：120万次。", "正文"]
