@@ -146,7 +146,7 @@ class Verdict:
 class _Page:
     """What ``diagnose`` reads of a page that says something an error page would."""
 
-    main: str            # visible text without chrome (all of it for a short page)
+    main: str            # visible text without chrome (a short page's all, if all is chrome)
     body: str            # the content container's text when the page has one, else ``main``
     heading: str         # the first h1–h3: a document's title, or the error page's 页面不存在
     document: bool       # the page carries the structural signs of a document
@@ -184,7 +184,6 @@ def _drop(root: etree._Element, tags: tuple[str, ...]) -> None:
 def _drop_chrome(root: etree._Element, keep: frozenset[etree._Element] = frozenset()) -> None:
     """Take out the chrome containers, except those holding ``keep``: on pages whose markup
     leaves the header's <div> unclosed, the content container ends up inside it."""
-    _drop(root, _DROP_TAGS)
     for element in list(root.iter()):
         if isinstance(element.tag, str) and element.getparent() is not None \
                 and element not in keep and _is_chrome(element):
@@ -246,6 +245,7 @@ def main_text(source: str) -> str:
         root = html.document_fromstring(source or "<html></html>")
     except (etree.ParserError, ValueError):
         return visible_text(source)
+    _drop(root, _DROP_TAGS)
     _drop_chrome(root)
     return _squeezed(root)
 

@@ -196,9 +196,8 @@ def likeness(stored: VersionRecord, fetched: Reading, extraction: Extraction) ->
     metadata = tuple(sorted(key for key, value in own.items()
                             if value and fold(str(value)) == fold(str(stored.metadata.get(key)
                                                                        or ""))))
-    known = {a.get("url") for a in stored.attachments} | {
-        a.get("sha256") for a in stored.attachments if a.get("sha256")}
+    known = {str(a[key]) for a in stored.attachments for key in ("url", "sha256") if a.get(key)}
     files = sum(1 for a in fetched.attachments
-                if a.get("url") in known or (a.get("sha256") and a.get("sha256") in known))
+                if any(a.get(key) and str(a[key]) in known for key in ("url", "sha256")))
     return Likeness(_same_title(stored.title, fetched.title), overlap(stored.text, fetched.text),
                     metadata, files)
