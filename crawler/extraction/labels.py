@@ -137,6 +137,9 @@ def colon_label(text: str) -> Label | None:
     return known(text) or unknown_colon_label(text)
 
 
+# Bounded, as _known_label: what gets past the colon test is a portal's labels (来源：, 发布时间：),
+# read again on every page of the portal.
+@lru_cache(maxsize=4096)
 def unknown_colon_label(text: str) -> Label | None:
     """``colon_label`` for a text already known not to be a known label."""
     if len(text) > _MAX_LABEL_CHARS or not _COLON_END.search(text):

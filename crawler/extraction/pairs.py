@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from lxml import etree
@@ -86,6 +87,7 @@ def split_inline(text: str) -> list[tuple[Label, str]] | None:
     return pairs
 
 
+@lru_cache(maxsize=4096)   # candidates are a few hanzi before a colon: a portal's labels
 def _inline_label(candidate: str) -> Label | None:
     """The label a candidate before a colon is: a known one, or one shaped like a label."""
     return known(candidate) or (unknown(candidate) if shaped(candidate) else None)
