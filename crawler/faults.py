@@ -80,6 +80,10 @@ MESSAGES: tuple[tuple[FetchOutcome, re.Pattern[str]], ...] = tuple(
     (outcome, re.compile("|".join(han + latin), re.I))
     for outcome, (han, latin) in _SAYINGS.items())
 _SAYS = dict(MESSAGES)
+# What a reason adds to the phrase it quotes, where the phrase alone would not tell the user what
+# to do (a list page saying 数据加载中 is a column rendered by JavaScript).
+_EXPLAINED = {FetchOutcome.EMPTY: ": a placeholder a script fills in; the content is not in the "
+                                  "page's HTML (see README “Lists rendered with JavaScript”)"}
 # Whether a page says any of it, before it is parsed: the Chinese phrases case-sensitive, the
 # Latin ones over the lower-cased text (a case-blind search of every phrase cost twice as long).
 _SAYS_HAN = re.compile("|".join(h for han, _ in _SAYINGS.values() for h in han))
@@ -330,7 +334,7 @@ def _message(status: int, title: str, page: _Page) -> Verdict | None:
         said = pattern.search(page.body[:MAIN_SHORT * 2])
         if said and len(page.body) < MAIN_SHORT and _fills(page.body, pattern):
             return Verdict(outcome, f"HTTP {status} page saying {said.group(0)!r}"
-                                    + _shown(title, page))
+                                    + _EXPLAINED.get(outcome, "") + _shown(title, page))
     if len(page.main) >= TITLE_TRUSTED:
         return None
     for outcome, pattern, believed in _TITLE_RULES:

@@ -97,3 +97,11 @@ def test_an_error_verdict_quotes_the_title_and_heading_it_saw() -> None:
     assert verdict.outcome == FetchOutcome.SOFT_404
     reason = verdict.reason or ""
     assert "'提示_某市人民政府'" in reason and "'温馨提示'" in reason
+
+
+def test_a_loading_placeholder_says_the_content_comes_from_a_script() -> None:
+    """A column or document rendered by JavaScript: the run's message must tell the user what
+    to do, as the list page's own JS hint does."""
+    verdict = diagnose(200, with_chrome("通知公告", "<div class='list-wrap'>数据加载中...</div>"))
+    assert verdict.outcome == FetchOutcome.EMPTY
+    assert "script" in (verdict.reason or "") and "JavaScript" in (verdict.reason or "")
