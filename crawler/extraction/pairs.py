@@ -227,17 +227,26 @@ def cell_pairs(root: etree._Element, beside: etree._Element | None = None,
 
 
 class _Line(NamedTuple):
-    """A NamedTuple, not a dataclass: a page has hundreds of lines, and a frozen dataclass is
-    several times slower to make."""
+    """A line's block element, and its pieces of text with where each lives."""
 
     element: etree._Element                 # the block element the line sits in
     tokens: list[str]
     refs: list[TextRef]
 
 
-# Made with tuple.__new__: a NamedTuple's own constructor is a Python function, called for
-# every line of the page.
-_new_line = tuple.__new__
+class _Page(NamedTuple):
+    """The page's lines: every piece of text in document order, and each line as the block
+    element it sits in and the range of its pieces — no lists of its own for the hundreds of
+    lines (most of them the white space between two blocks) that are read only for their first
+    piece."""
+
+    lines: list[tuple[etree._Element, int, int]]
+    texts: list[str]
+    refs: list[TextRef]
+
+    def line(self, n: int) -> _Line:
+        element, start, end = self.lines[n]
+        return _Line(element, self.texts[start:end], self.refs[start:end])
 
 
 def _first(tokens: list[str]) -> str:
@@ -249,26 +258,27 @@ def _first(tokens: list[str]) -> str:
 
 
 def _lines(root: etree._Element, skip: set[etree._Element],
-           order: dict[etree._Element, int]) -> list[_Line]:
+           order: dict[etree._Element, int]) -> _Page:
     """Lines of text in document order: a new line at every block element and ``<br>``;
     the subtrees in ``skip`` (cells already read) are left out. ``order`` receives the document
     position of every block element and skipped cell (what pairs are sorted by).
 
     Written for speed, with plain lists and locals: this walks every node of the page. (lxml's
     iterwalk hands out elements only: comments and their tails are not read.)"""
-    lines: list[_Line] = []
-    blocks: list[etree._Element] = [root]
-    element = root  # the line being read: its block element, text and where the text lives
-    tokens: list[str] = []
+    lines: list[tuple[etree._Element, int, int]] = []
+    texts: list[str] = []
     refs: list[TextRef] = []
+    blocks: list[etree._Element] = [root]
+    element = root  # the line being read: its block element, and where its text starts
+    start = 0
     # Whether each open element ends a line when it closes, decided at its start: the end
     # event then needs neither its tag nor a lookup in ``skip``.
     closing: list[bool] = []
     block_tags = BLOCK_TAGS
-    new_line, line_type = _new_line, _Line
+    add_text, add_ref, add_line = texts.append, refs.append, lines.append
     walker = etree.iterwalk(root, events=("start", "end"))
     position = 0
-    # A line ends at every block boundary; its lists are new only once it has text.
+    # A line ends at every block boundary, and is kept if it has text.
     for event, node in walker:
         if event == "start":
             position += 1
@@ -276,16 +286,16 @@ def _lines(root: etree._Element, skip: set[etree._Element],
                 walker.skip_subtree()
                 order[node] = position
                 closing.append(True)
-                if tokens:
-                    lines.append(new_line(line_type, (element, tokens, refs)))
-                    tokens, refs = [], []
+                if len(texts) > start:
+                    add_line((element, start, len(texts)))
+                    start = len(texts)
                 element = blocks[-1]
                 continue
             name = node.tag
             if name in block_tags:
-                if tokens:
-                    lines.append(new_line(line_type, (element, tokens, refs)))
-                    tokens, refs = [], []
+                if len(texts) > start:
+                    add_line((element, start, len(texts)))
+                    start = len(texts)
                 if name != "br":
                     blocks.append(node)
                     order[node] = position
@@ -297,23 +307,23 @@ def _lines(root: etree._Element, skip: set[etree._Element],
                 closing.append(False)
             text = node.text
             if text and isinstance(name, str):
-                tokens.append(text)
-                refs.append((node, False))
+                add_text(text)
+                add_ref((node, False))
         else:
             if closing.pop():
-                if tokens:
-                    lines.append(new_line(line_type, (element, tokens, refs)))
-                    tokens, refs = [], []
+                if len(texts) > start:
+                    add_line((element, start, len(texts)))
+                    start = len(texts)
                 if blocks[-1] is node:
                     blocks.pop()
                 element = blocks[-1]
             tail = node.tail
             if tail and node is not root:
-                tokens.append(tail)
-                refs.append((node, True))
-    if tokens:
-        lines.append(new_line(line_type, (element, tokens, refs)))
-    return lines
+                add_text(tail)
+                add_ref((node, True))
+    if len(texts) > start:
+        add_line((element, start, len(texts)))
+    return _Page(lines, texts, refs)
 
 
 def _whole_inline(ref: TextRef) -> bool:
@@ -376,17 +386,18 @@ def _split_after_value(text: str) -> tuple[str, list[tuple[Label, str]] | None]:
 def line_pairs(root: etree._Element, skip: set[etree._Element],
                order: dict[etree._Element, int]) -> list[Pair]:
     pairs: list[Pair] = []
-    lines = _lines(root, skip, order)
+    page = _lines(root, skip, order)
+    lines, texts = page.lines, page.texts
     i = 0
     while i < len(lines):
-        line = lines[i]
+        element, start, end = lines[i]
         i += 1
-        # A line has tokens. Most lines are the white space between two block elements.
-        first = line.tokens[0]
+        # A line has text. Most lines are the white space between two block elements.
+        first = texts[start]
         if first.isspace():
-            if len(line.tokens) == 1:
+            if end - start == 1:
                 continue
-            first = _first(line.tokens)
+            first = _first(texts[start:end])
         else:
             first = first.strip()
         # Cheap rejection of prose: a metadata line opens with a label — hanzi, then a colon
@@ -398,6 +409,7 @@ def line_pairs(root: etree._Element, skip: set[etree._Element],
         if not (_LABEL_AT.match(opener) or (len(opener) <= _MAX_LABEL_TOKEN
                                             and _label_cell(opener) is not None)):
             continue
+        line = page.line(i - 1)
         segments = _segments(line)
         if not segments or segments[0][0] is None:
             continue
@@ -406,17 +418,18 @@ def line_pairs(root: etree._Element, skip: set[etree._Element],
         # <div> and a value <div>); a line of the same element that follows is the next line of
         # text (各单位：<br>现将… opens a body, it is not a pair).
         if len(segments) == 1 and not segments[0][1].strip() and i < len(lines) \
-                and lines[i].element is not line.element:
-            following = _segments(lines[i])
-            text = clean_line("".join(lines[i].tokens))
+                and lines[i][0] is not element:
+            next_line = page.line(i)
+            following = _segments(next_line)
+            text = clean_line("".join(next_line.tokens))
             if len(following) == 1 and following[0][0] is None and len(text) <= _MAX_NEXT_LINE:
                 segments = [(segments[0][0], text)]
-                refs += tuple(lines[i].refs)
+                refs += tuple(next_line.refs)
                 i += 1
         for label, value in segments:
             if label is not None:
-                pairs.append(Pair(label, clean_line(value)[:_MAX_VALUE], line.element, refs,
-                                  order.get(line.element, 0)))
+                pairs.append(Pair(label, clean_line(value)[:_MAX_VALUE], element, refs,
+                                  order.get(element, 0)))
     return pairs
 
 
