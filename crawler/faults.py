@@ -82,8 +82,9 @@ MESSAGES: tuple[tuple[FetchOutcome, re.Pattern[str]], ...] = tuple(
 _SAYS = dict(MESSAGES)
 # What a reason adds to the phrase it quotes, where the phrase alone would not tell the user what
 # to do (a list page saying 数据加载中 is a column rendered by JavaScript).
-_EXPLAINED = {FetchOutcome.EMPTY: ": a placeholder a script fills in; the content is not in the "
-                                  "page's HTML (see README “Lists rendered with JavaScript”)"}
+_EXPLAINED = {FetchOutcome.EMPTY: ": a placeholder a JavaScript script fills in; the content is "
+                                  "not in the page's HTML (for a list, point start_urls at a "
+                                  "page whose HTML lists the documents)"}
 # Whether a page says any of it, before it is parsed: the Chinese phrases case-sensitive, the
 # Latin ones over the lower-cased text (a case-blind search of every phrase cost twice as long).
 _SAYS_HAN = re.compile("|".join(h for han, _ in _SAYINGS.values() for h in han))
