@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from crawler.extraction.labels import (
     squash,
     synonyms,
 )
-from crawler.extraction.text import to_traditional
+from crawler.extraction.text import fold_compatibility, to_traditional
 from crawler.extraction.tree import parse_html, text_content
 from crawler.extraction.vocabulary import inline_pattern, inline_prefilter, load
 from monitor.folding import _COUNTER, _COUNTER_CHARS, fold, paragraph_keys, text_key
@@ -115,3 +116,12 @@ def test_inline_chrome_prefilter_holds_every_match() -> None:
     assert all(prefilter.search(line) for line in matched)
     assert not prefilter.search("正文")
     assert drop_chrome_lines("\n".join(lines)) == ["全年网站点击量：120万次。", "正文"]
+
+
+def test_text_nfkc_leaves_alone_holds_no_character_fold_compatibility_changes() -> None:
+    changed = [chr(c) for c in range(0x80, 0x10000) if not 0xD800 <= c < 0xE000
+               and unicodedata.normalize("NFKC", chr(c)) != chr(c)]
+    assert len(changed) > 1000
+    for char in changed:
+        assert not unicodedata.is_normalized("NFKC", f"中{char}文")
+    assert fold_compatibility("第１条（一）ｆｕｌｌ") == "第1条(一)full"
