@@ -48,7 +48,7 @@ def _name(link: etree._Element, url: str) -> str:
 
 # Every link's href as a plain string (no element behind it): most pages link no file at all,
 # and one search over all their hrefs says so without a Python step per link.
-_HREFS = etree.XPath("descendant-or-self::a/@href", smart_strings=False)
+_HREFS = etree.XPath("descendant-or-self::a/@href", smart_strings=False, regexp=False)
 
 
 def find_attachments(root: html.HtmlElement, base_url: str) -> list[tuple[str, str]]:

@@ -241,7 +241,8 @@ def _finish(text: str, title: str | None, *, trusted: bool) -> str:
             lines.pop()
     wanted = normalize(title)
     if wanted:
-        while lines and normalize(lines[0]) == wanted:
+        # A line that is the title as given needs no normalising to be compared.
+        while lines and (lines[0] == title or normalize(lines[0]) == wanted):
             lines.pop(0)
     return "\n".join(lines)
 

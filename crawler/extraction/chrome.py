@@ -37,9 +37,10 @@ _MAX_CHROME_LINE = 80
 # Relative paths: "//" makes libxml2 visit every text node too. The style and hidden attributes
 # themselves, in document order (an element's before its children's): libxml2 finds them faster
 # than it tests a predicate on every element.
-_STYLED = etree.XPath("descendant-or-self::*/@style | descendant-or-self::*/@hidden")
+_STYLED = etree.XPath("descendant-or-self::*/@style | descendant-or-self::*/@hidden",
+                      regexp=False)
 _MARKED = etree.XPath("descendant-or-self::*[@class or @id] | descendant-or-self::footer"
-                      " | descendant-or-self::nav")
+                      " | descendant-or-self::nav", regexp=False)
 
 
 def strip_invisible(root: etree._Element) -> None:

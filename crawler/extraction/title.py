@@ -66,7 +66,7 @@ def _visible_and_own(heading: _Heading, site_names: list[str]) -> bool:
 _MARKABLE = ("p", "div", "td", "span", "strong")
 # root.find(".//title"): lxml's iterators look one match ahead, so find() walks the whole page
 # past the <title>; libxml2 stops at the first.
-_FIRST_TITLE = etree.XPath("descendant::title[1]")
+_FIRST_TITLE = etree.XPath("descendant::title[1]", regexp=False)
 _TITLE_MARK = re.compile(r"title|biaoti", re.I)
 
 
@@ -92,9 +92,15 @@ def _headings(root: etree._Element) -> list[etree._Element]:
 
 def title_parts(page_title: str, site_names: list[str]) -> list[str]:
     """``<title>`` split at its separators, the parts naming the site or column removed."""
+    return _split_title(page_title, site_names)[0]
+
+
+def _split_title(page_title: str, site_names: list[str]) -> tuple[list[str], bool]:
+    """``title_parts``, and whether they are the document's (False: every part names the site
+    or the column, and all are given back)."""
     parts = [p for p in _SEPARATORS.split(page_title) if p.strip()]
     kept = [p for p in parts if normalize(p) not in site_names]
-    return kept or parts
+    return kept or parts, bool(kept)
 
 
 def _agrees(text: str, references: list[str]) -> bool:
@@ -113,9 +119,8 @@ def choose_title(root: etree._Element, *, labelled: str | None, article_title: s
     found = _FIRST_TITLE(root)
     title_el = found[0] if found else None
     page_title = clean_line(text_content(title_el)) if title_el is not None else ""
-    parts = title_parts(page_title, names) if page_title else []
-    from_title = max(parts, key=len).strip() if parts and normalize(max(parts, key=len)) \
-        not in names else ""
+    parts, own = _split_title(page_title, names) if page_title else ([], False)
+    from_title = max(parts, key=len).strip() if own else ""
     references = [normalize(t) for t in (page_title if from_title else "", article_title) if t]
     headings = [h for h in map(_heading, _headings(root)) if h is not None]
     # Cheap tests first: agreeing with <title> or ArticleTitle, then being the page's own.
