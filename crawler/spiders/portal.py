@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 
 JS_LIST = ("list page has no document links; the portal renders its list with JavaScript — "
            "configure a start URL whose HTML lists the documents (the column's static index or "
-           "the site's 信息公开 catalogue), see README “Lists rendered with JavaScript”")
+           "the site's 信息公开 catalogue), see README “Adding a portal”")
 SAYS_EMPTY = "list page has no document links and says the column is empty (暂无信息)"
 NO_LINKS = ("list page has no document links — check the start URL, or configure link_pattern "
             "/ list_selector for this portal's markup (`govwatch sites --check` shows what "
