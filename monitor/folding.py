@@ -24,6 +24,7 @@ fingerprints depend on it, so it must change only together with ``FOLD_VERSION``
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from crawler.extraction.text import fold_compatibility, has_traditional, to_simplified
 
@@ -47,6 +48,10 @@ _ZERO_WIDTH = {"\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff":
 # Chained str.replace, each guarded by a C-level `in`: several times faster than str.translate
 # with a dict on CJK text (~130 ns a character), which mattered for the 50,000-character diff.
 _REPLACE = tuple({**_PUNCT, **_VARIANTS, **_ZERO_WIDTH}.items())
+# The rules left to run after ``fold_compatibility``: a character NFKC changes is gone by then
+# (and NFKC's output never holds one), so its rule would search the text for nothing.
+_AFTER_NFKC = tuple((old, new) for old, new in _REPLACE
+                    if unicodedata.normalize("NFKC", old) == old)
 # What NFKC would fold anyway, folded first with plain replacements: Chinese text is full of
 # these full-width marks, and each one left would cost a lookup in ``fold_compatibility``.
 _BEFORE_NFKC = tuple({
@@ -107,7 +112,7 @@ def _fold_chars(text: str) -> str:
         if old in text:
             text = text.replace(old, new)
     text = fold_compatibility(text)
-    for old, new in _REPLACE:
+    for old, new in _AFTER_NFKC:
         if old in text:
             text = text.replace(old, new)
     if "," in text:

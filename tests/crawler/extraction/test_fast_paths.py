@@ -27,6 +27,7 @@ from crawler.extraction.labels import (
 from crawler.extraction.text import fold_compatibility, to_traditional
 from crawler.extraction.tree import parse_html, text_content
 from crawler.extraction.vocabulary import inline_pattern, inline_prefilter, load
+from monitor import folding
 from monitor.folding import _COUNTER, _COUNTER_CHARS, fold, paragraph_keys, text_key
 
 SEEDS = Path(__file__).resolve().parents[3] / "seeds" / "samples"
@@ -125,3 +126,20 @@ def test_text_nfkc_leaves_alone_holds_no_character_fold_compatibility_changes() 
     for char in changed:
         assert not unicodedata.is_normalized("NFKC", f"中{char}文")
     assert fold_compatibility("第１条（一）ｆｕｌｌ") == "第1条(一)full"
+
+
+def _fold_chars_plainly(text: str) -> str:
+    for old, new in folding._BEFORE_NFKC:
+        text = text.replace(old, new)
+    text = fold_compatibility(text)
+    for old, new in folding._REPLACE:
+        text = text.replace(old, new)
+    return folding._THOUSANDS.sub("", text).lower()
+
+
+def test_character_folding_skips_only_rules_that_cannot_apply() -> None:
+    every_key = "".join(old for old, _ in (*folding._BEFORE_NFKC, *folding._REPLACE))
+    texts = [every_key, f"甲{every_key}乙１,２３４", "全角：ＡＢＣ，１２３；〔2021〕‑１号…⋯",
+             *(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))]
+    for text in texts:
+        assert folding._fold_chars(text) == _fold_chars_plainly(text)
