@@ -84,13 +84,13 @@ def choose_block(pairs: list[Pair], region: etree._Element | None,
     covered: dict[etree._Element, int] = {}
     depth: dict[etree._Element, int] = {}
     for pair in pairs:
-        chain = list(ancestors_or_self(pair.element))
-        size = _pair_size(pair)
+        chain = ancestors_or_self(pair.element)
+        size, key, levels = _pair_size(pair), pair.label.key, len(chain)
         for n, element in enumerate(chain):
             covered[element] = covered.get(element, 0) + size
-            depth[element] = len(chain) - n
-            if pair.label.key:
-                keys.setdefault(element, set()).add(pair.label.key)
+            depth[element] = levels - n
+            if key:
+                keys.setdefault(element, set()).add(key)
     loose: etree._Element | None = None
     rejected: set[etree._Element] = set()
     for count in sorted({len(k) for k in keys.values()}, reverse=True):

@@ -68,12 +68,11 @@ def _published(metadata: dict[str, str | None], tags: dict[str, str], url: str,
                text: str) -> str | None:
     """Metadata, then the CMS's meta tags, then the URL (TRS t20210218_…, Hanweb /art/2021/2/18/),
     then the 成文日期, then a date in the body's last lines (2021年2月18日 under the signature)."""
-    for candidate in (metadata.get("published"), parse_date(tags.get("PubDate")),
-                      parse_date(tags.get("publishdate")),
-                      parse_date(tags.get("firstpublishedtime")), date_from_url(url),
-                      metadata.get("created")):
-        if candidate:
-            return candidate
+    found = (metadata.get("published") or parse_date(tags.get("PubDate"))
+             or parse_date(tags.get("publishdate")) or parse_date(tags.get("firstpublishedtime"))
+             or date_from_url(url) or metadata.get("created"))
+    if found:
+        return found
     dates = find_dates("\n".join(text.rsplit("\n", _SIGNATURE_LINES)[-_SIGNATURE_LINES:]))
     return dates[-1] if dates else None
 
