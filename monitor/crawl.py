@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from crawler.outcomes import FetchOutcome
 from monitor.config import Config, SiteConfig
 from monitor.store.db import open_database
 from monitor.store.records import RunRecord
@@ -76,7 +77,9 @@ def crawl(config: Config, request: CrawlRequest) -> list[RunRecord]:
     return runs
 
 
-_QUIET = ("ok", "unchanged", "not_modified", "gone")
+# Outcomes a summary line does not list under "failed:" (a soft-404 is listed: it may be a
+# page govwatch misread, worth a look).
+_QUIET = frozenset(o.value for o in FetchOutcome if o.is_content) | {FetchOutcome.GONE.value}
 
 
 def summarize(runs: Sequence[RunRecord]) -> list[str]:

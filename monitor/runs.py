@@ -14,6 +14,7 @@ import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from crawler.outcomes import FetchOutcome
 from monitor.config import SiteConfig
 from monitor.store.db import Database
 from monitor.store.records import RunRecord
@@ -21,6 +22,9 @@ from monitor.store.repository import Repository
 
 if TYPE_CHECKING:
     from crawler.context import CrawlState
+
+# Fetch outcomes that are not failures (content, or evidence that the document is gone).
+_NOT_FAILED = frozenset(o.value for o in FetchOutcome if not o.is_failure)
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +74,7 @@ def finish_run(database: Database, site: SiteConfig, run: RunRecord, state: Craw
         repo = Repository(session)
         outcomes = repo.fetch_outcomes(run.id)
         failures = sum(n for outcome, n in outcomes.items()
-                       if outcome not in ("ok", "unchanged", "not_modified", "gone", "soft404"))
+                       if outcome not in _NOT_FAILED)
         list_failed = state.list_failures
         status, message = run_status(state, reason, max(failures - list_failed, 0))
         successful = status in ("ok", "partial") and state.list_failures == 0 \
