@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from crawler.urls import canonical_url
 from monitor.folding import FOLD_VERSION, fold, text_key
 
 
@@ -36,11 +37,14 @@ class Comparable:
 
 
 def attachment_key(attachment: Mapping[str, Any]) -> str:
-    """An attachment as compared: its content hash when known, else its URL (no fragment)."""
+    """An attachment as compared: its content hash when known, else its canonical URL
+    (crawler.urls: no fragment, session or cache-busting token — a file too large to download
+    is known by its URL alone, and Hanweb adds ``&t=<timestamp>`` to it on every view)."""
     sha = attachment.get("sha256")
     if sha:
         return str(sha)
-    return "url:" + str(attachment.get("url") or "").split("#", 1)[0]
+    url = str(attachment.get("url") or "")
+    return "url:" + (canonical_url(url) if url else "")
 
 
 def comparable(title: str | None, text: str, metadata: Mapping[str, Any],

@@ -27,6 +27,7 @@ from crawler.extraction import EXTRACTOR_VERSION, ExtractOptions, extract
 from crawler.extraction.result import Attachment, Extraction
 from crawler.items import FetchedAttachment
 from crawler.outcomes import FetchOutcome
+from crawler.urls import canonical_url
 from monitor.fingerprint import fingerprint
 from monitor.folding import fold, text_key
 from monitor.store.records import VersionRecord
@@ -63,19 +64,27 @@ def current_extractor() -> str:
     return EXTRACTOR_VERSION
 
 
+def _url_key(url: Any) -> str:
+    """An attachment URL as matched: canonical (crawler.urls), so that a version stored before
+    extraction canonicalised its links (``downfile.jsp?filename=x.pdf&t=1712345678``) and a
+    download handed on under the URL as linked find the same file."""
+    return canonical_url(str(url)) if url else ""
+
+
 def resolve_attachments(listed: Iterable[Attachment], fetched: Iterable[FetchedAttachment],
                         previous: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    by_url = {a.get("url"): a for a in previous if a.get("sha256")}
+    by_url = {_url_key(a.get("url")): a for a in previous if a.get("sha256")}
     by_name = {fold(str(a.get("name") or "")): a for a in previous if a.get("sha256")}
-    got = {a.url: a for a in fetched}
+    got = {_url_key(a.url): a for a in fetched}
     out = []
     for attachment in listed:
-        download = got.get(attachment.url)
+        url = _url_key(attachment.url)
+        download = got.get(url)
         ok = download is not None and download.outcome == FetchOutcome.OK and download.sha256
         sha = download.sha256 if ok and download else attachment.sha256
         size = download.size if ok and download else attachment.size
         if not sha:
-            known = by_url.get(attachment.url) or by_name.get(fold(attachment.name))
+            known = by_url.get(url) or by_name.get(fold(attachment.name))
             if known is not None:
                 sha, size = known.get("sha256"), known.get("size")
         record: dict[str, Any] = {"name": attachment.name, "url": attachment.url,
@@ -85,7 +94,7 @@ def resolve_attachments(listed: Iterable[Attachment], fetched: Iterable[FetchedA
         fresh = download is not None and download.outcome in (
             FetchOutcome.OK, FetchOutcome.NOT_MODIFIED) and download.sha256
         source: Any = download if fresh else None
-        before = by_url.get(attachment.url, {})
+        before = by_url.get(url, {})
         etag = source.etag if source is not None else before.get("etag")
         modified = source.last_modified if source is not None else before.get("last_modified")
         if etag or modified:
@@ -196,8 +205,10 @@ def likeness(stored: VersionRecord, fetched: Reading, extraction: Extraction) ->
     metadata = tuple(sorted(key for key, value in own.items()
                             if value and fold(str(value)) == fold(str(stored.metadata.get(key)
                                                                        or ""))))
-    known = {str(a[key]) for a in stored.attachments for key in ("url", "sha256") if a.get(key)}
+    known = {_url_key(a.get("url")) for a in stored.attachments if a.get("url")} | {
+        str(a["sha256"]) for a in stored.attachments if a.get("sha256")}
     files = sum(1 for a in fetched.attachments
-                if any(a.get(key) and str(a[key]) in known for key in ("url", "sha256")))
+                if (a.get("url") and _url_key(a["url"]) in known)
+                or (a.get("sha256") and str(a["sha256"]) in known))
     return Likeness(_same_title(stored.title, fetched.title), overlap(stored.text, fetched.text),
                     metadata, files)

@@ -1,5 +1,11 @@
 """Attachment links: pdf, doc(x), wps, ofd, xls(x), zip, rar, et al., also when the extension is
-only in the query string (``download.jsp?file=x.pdf``)."""
+only in the query string (``download.jsp?file=x.pdf``).
+
+Each link's URL is canonical (``crawler.urls.canonical_url``, the rules document URLs follow):
+Hanweb's ``downfile.jsp?filename=x.pdf&t=1712345678`` carries a new cache-busting token on every
+page view, and a file too large to download is compared by its URL alone — with the token, each
+crawl would see a new file.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from lxml import etree, html
 from crawler.extraction.text import clean_line
 from crawler.extraction.tree import text_content
 from crawler.extraction.vocabulary import word_set
+from crawler.urls import canonical_url
 
 EXTENSIONS = ("pdf", "doc", "docx", "wps", "ofd", "xls", "xlsx", "et", "ppt", "pptx", "zip",
               "rar", "7z", "txt", "csv", "tif", "tiff")
@@ -70,6 +77,7 @@ def find_attachments(root: html.HtmlElement, base_url: str) -> list[tuple[str, s
         url = urljoin(base, href)
         if urlsplit(url).scheme not in ("http", "https"):
             continue
+        url = canonical_url(url)
         ext = attachment_extension(url)
         if not ext or url in seen:
             continue

@@ -38,7 +38,8 @@ __all__ = ["EXTRACTOR_REVISION", "EXTRACTOR_VERSION", "ExtractOptions", "extract
 # stored on every version, and ingest re-extracts the stored bytes to tell an extractor upgrade
 # from an edit. 2: cell and line pair readers, compact metadata block, trafilatura on the
 # prepared region, titles checked against <title>, table rows as tab-separated lines.
-EXTRACTOR_REVISION = 2
+# 3: attachment URLs canonical (crawler.urls: no cache-busting token, session id or fragment).
+EXTRACTOR_REVISION = 3
 EXTRACTOR_VERSION = f"govwatch-extract/{EXTRACTOR_REVISION} trafilatura/{trafilatura.__version__}"
 
 _SIGNATURE_LINES = 3   # a date in the last lines of the body is the document's date (落款)
