@@ -9,11 +9,18 @@ chrome whatever their markup (the patterns in words.yaml).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import cache
 
 from lxml import etree
 
 from crawler.extraction.tree import drop, tag, text_content
-from crawler.extraction.vocabulary import inline_pattern, inline_prefilter, line_pattern
+from crawler.extraction.vocabulary import (
+    inline_pattern,
+    inline_prefilter,
+    line_pattern,
+    whole_line_pattern,
+)
 
 # class/id fragments of chrome containers, as the CMS families name them (Hanweb dqwz/position,
 # TRS bdshare, Ucap fontsize, gov.cn share/ewm…).
@@ -84,23 +91,39 @@ def in_furniture(element: etree._Element) -> bool:
     return False
 
 
+_ANY = re.compile("")
+
+
+@cache
+def _chrome_test() -> Callable[[str], bool]:
+    """Whether a line (white space collapsed, table cells separated by tabs) is chrome: made only
+    of the chrome items of words.yaml (``chrome_lines``), or a short line ending with a counter
+    (``chrome_inline``). A table row is chrome only when each of its cells is made of chrome
+    items: a row of an annual report (网站访问量<tab>1234567) is the report's."""
+    whole = whole_line_pattern("chrome_lines", "chrome_parts").fullmatch
+    anywhere = inline_pattern("chrome_inline").search
+    might = (inline_prefilter("chrome_inline") or _ANY).search
+
+    def chrome(line: str) -> bool:
+        if len(line) >= _MAX_CHROME_LINE:
+            return False
+        if "\t" in line:
+            cells = [cell for cell in line.split("\t") if cell.strip()]
+            return bool(cells) and all(whole(cell.strip()) for cell in cells)
+        return bool(whole(line) or (might(line) and anywhere(line)))
+
+    return chrome
+
+
 def is_chrome_line(line: str) -> bool:
     """A short line that is chrome wherever it stands (浏览次数：128, 【打印本页】【关闭窗口】)."""
-    if len(line) >= _MAX_CHROME_LINE:
-        return False
-    return bool(line_pattern("chrome_lines").match(line)
-                or inline_pattern("chrome_inline").search(line))
-
-
-_ANY = re.compile("")
+    return _chrome_test()(line)
 
 
 def drop_chrome_lines(text: str) -> list[str]:
     """The lines of ``text`` that are not chrome."""
-    starts, anywhere = line_pattern("chrome_lines").match, inline_pattern("chrome_inline").search
-    might = (inline_prefilter("chrome_inline") or _ANY).search
-    return [line for line in text.split("\n") if len(line) >= _MAX_CHROME_LINE
-            or not (starts(line) or (might(line) and anywhere(line)))]
+    chrome = _chrome_test()
+    return [line for line in text.split("\n") if not chrome(line)]
 
 
 def is_footer_line(line: str) -> bool:

@@ -31,12 +31,24 @@ def word_set(key: str) -> frozenset[str]:
     return frozenset(str(w) for w in words(key))
 
 
-def _both_scripts(key: str) -> list[str]:
+_PART = re.compile(r"\{\{(\w+)\}\}")
+
+
+def _expanded(pattern: str, parts: dict[str, str]) -> str:
+    """``pattern`` with each ``{{name}}`` as ``(?:parts[name])``, parts within parts too."""
+    while "{{" in pattern:
+        pattern = _PART.sub(lambda m: f"(?:{parts[m.group(1)]})", pattern)
+    return pattern
+
+
+def _both_scripts(key: str, parts_key: str | None = None) -> list[str]:
     """The patterns listed under ``key`` as written (simplified) and in traditional script, so
-    that a traditional page's lines match without converting each of them."""
+    that a traditional page's lines match without converting each of them; ``parts_key`` names
+    the pieces their ``{{name}}`` placeholders stand for."""
     from crawler.extraction.text import to_traditional
 
-    patterns = [str(p) for p in words(key)]
+    parts = {str(k): str(v) for k, v in words(parts_key).items()} if parts_key else {}
+    patterns = [_expanded(str(p), parts) for p in words(key)]
     return list(dict.fromkeys(patterns + [to_traditional(p) for p in patterns]))
 
 
@@ -44,6 +56,25 @@ def _both_scripts(key: str) -> list[str]:
 def line_pattern(key: str) -> re.Pattern[str]:
     """The regular expressions listed under ``key`` as one pattern anchored at the start."""
     return re.compile("^(?:" + "|".join(f"(?:{p})" for p in _both_scripts(key)) + ")", re.I)
+
+
+# Between two chrome items of one line: nothing, white space, | or · (【打印本页】【关闭窗口】,
+# 打印本页 | 关闭窗口, 首页|简|繁).
+_ITEM_SEPARATOR = r"[\s|｜·•/]*"
+
+
+@cache
+def whole_line_pattern(key: str, parts_key: str) -> re.Pattern[str]:
+    """The regular expressions listed under ``key`` (``{{name}}`` standing for ``parts_key``'s
+    piece of that name) as one pattern for ``fullmatch``: a line made only of such items, side by
+    side or separated by white space, | or ·. At each place the first item listed that matches
+    is taken, as long as it goes."""
+    # Each item atomic, and the separators and the run of items possessive: once matched, never
+    # given back to be split another way ("1次浏览 1次浏览…" would otherwise be tried every way
+    # before a line fails — exponential in its length).
+    items = "(?>" + "|".join(f"(?:{p})" for p in _both_scripts(key, parts_key)) + ")"
+    gap = _ITEM_SEPARATOR + "+"
+    return re.compile(f"{gap}{items}(?:{gap}{items})*+{gap}", re.I)
 
 
 @cache

@@ -80,3 +80,44 @@ def test_attachment_replaced_behind_a_re_tokened_link_is_a_change(harness: Harne
     harness.run(Fetch(URL, page(attachments=pdf_link(second)),
                       attachments=(pdf(second, b"%PDF-1.4 plan v2"),)))
     assert harness.kinds() == ["new", "changed"]
+
+
+# ------------------------------------------------------------------- lines inside the body
+
+# (line before, line after): chrome as a whole line, inside the content container (#zoom) —
+# templates whose container wraps the info line, or editors who paste it.
+INSIDE = [
+    ("阅读：123次", "阅读：124次"), ("浏览：123", "浏览：124"), ("点击：45次", "点击：46次"),
+    ("访问：9", "访问：10"), ("已有123人次浏览", "已有124人次浏览"),
+    ("本文已被浏览 123 次", "本文已被浏览 124 次"), ("阅读 1234", "阅读 1240"),
+    ("分享：微信 微博 QQ空间", "分享：微信 微博 QQ空间 豆瓣"),
+    ("本页生成时间：2026-03-01 10:00:01", "本页生成时间：2026-03-02 11:00:07"),
+    ("发布时间：3天前", "发布时间：4天前"), ("发布时间：刚刚", "发布时间：昨天 10:32"),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), INSIDE, ids=[b for b, _ in INSIDE])
+def test_chrome_line_inside_the_content_container_is_not_news(harness: Harness, before: str,
+                                                               after: str) -> None:
+    _quiet(harness, page(body_extra=f"<p>{before}</p>"), page(body_extra=f"<p>{after}</p>"))
+
+
+# Body lines that begin with a chrome word; their edit is the news.
+STARTS_LIKE_CHROME = [
+    ("当前位置为示例市政务服务中心二楼", "当前位置为示例市政务服务中心三楼"),
+    ("上一条规定的情形，由市场监管部门处理。", "上一条规定的情形，由农业农村部门处理。"),
+    ("分享到各乡镇的资金为100万元。", "分享到各乡镇的资金为200万元。"),
+    ("打印本页所附表格并填写后提交。", "打印本页所附表格并签字后提交。"),
+    ("阅读量前十的政策解读如下：", "阅读量前五的政策解读如下："),
+    ("浏览量较上年增长15%，访问量较上年增长8%。", "浏览量较上年增长12%，访问量较上年增长8%。"),
+    ("点击量前三位的栏目为：政策文件、通知公告、政务动态。",
+     "点击量前三位的栏目为：政策文件、政务动态、通知公告。"),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), STARTS_LIKE_CHROME,
+                         ids=[b[:4] for b, _ in STARTS_LIKE_CHROME])
+def test_edit_of_a_body_line_that_starts_like_chrome_is_told(harness: Harness, before: str,
+                                                             after: str) -> None:
+    assert _told(harness, page(body_extra=f"<p>{before}</p>"),
+                 page(body_extra=f"<p>{after}</p>")) == ["changed"]

@@ -114,9 +114,11 @@ def check(x: Extraction, expect: dict[str, Any], *, body: str | None = None,
     Keys of ``expect``: title, published, metadata (canonical values; {} means none at all),
     metadata_raw, attachments ([name, url] pairs), must_contain, must_not_contain (compared in
     normalised form), body_starts/body_ends (same), lines_contain (exact lines of the text, tabs
-    between table cells), warnings_contain; ``body``: the exact body expected, compared in
-    normalised form; ``chrome``: more must_not_contain."""
+    between table cells), warnings_contain, body (as the argument); ``body``: the exact body
+    expected, compared in normalised form; ``chrome``: more must_not_contain."""
     wrong: list[str] = []
+    if body is None and "body" in expect:
+        body = str(expect["body"])
 
     def same(what: str, found: Any, wanted: Any) -> None:
         if found != wanted:

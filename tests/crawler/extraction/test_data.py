@@ -61,6 +61,46 @@ def test_body_lines_are_not_chrome(line: str) -> None:
     assert not is_chrome_line(line)
 
 
+@pytest.mark.parametrize("line", [
+    # view counters worded every way templates word them, alone on their line
+    "阅读：123次", "浏览：123", "点击：45次", "访问：9", "阅读 1234", "阅读数：123", "浏览量 1.2万",
+    "【访问次数：88】", "已有123人次浏览", "本文已被浏览 123 次", "閱讀：123次", "访问量：1632",
+    # a label with what it carries
+    "分享：微信 微博 QQ空间", "分享：微信 微博 QQ空间 豆瓣", "分享到：微信 微博 浏览次数：12",
+    "当前位置：", "您当前所在位置：首页>政务公开>统计数据", "当前位置：首页 >> 政策法规",
+    "首页->政府文件->近期信息公开", "上一篇：没有了", "上一篇：关于甲的通知 下一篇：关于乙的通知",
+    "字号：默认", "字体：", "字体：[大 中 小]", "【字号 大 中 小】",
+    "本页生成时间：2026-03-01 10:00:01", "发布时间：3天前", "发布时间：刚刚",
+    "发布时间：昨天 10:32", "更新时间：15分钟前",
+    # a line made only of chrome items
+    "打印本页 | 关闭窗口", "[ 大 中 小 ]", "返回顶部", "【返回顶部】【关闭本页】",
+    "扫一扫在手机打开当前页面", "【字体：大 中 小】【打印】【关闭】", "相关链接：", "延伸阅读",
+    "分享",
+    # a table row whose every cell is chrome (a toolbar laid out as a table)
+    "浏览次数：12\t【打印】\t【关闭】",
+])
+def test_whole_lines_of_chrome_items(line: str) -> None:
+    assert is_chrome_line(line)
+
+
+@pytest.mark.parametrize("line", [
+    # body lines that only start like chrome
+    "当前位置为示例市政务服务中心二楼", "上一条规定的情形，由市场监管部门处理。",
+    "分享到各乡镇的资金为100万元。", "打印本页所附表格并填写后提交。",
+    "阅读量前十的政策解读如下：", "浏览量较上年增长15%，访问量较上年增长8%。",
+    "点击量前三位的栏目为：政策文件、通知公告、政务动态。", "当前位置：市政务服务中心二楼东侧",
+    "分享：各地经验做法如下，请参照执行。", "返回原籍后应当在三日内报到。",
+    "字体应当使用仿宋_GB2312。", "发布时间：2026-03-01", "报名时间：即日起至3月5日",
+    "相关解读：解读《关于加快发展社区养老服务的实施意见》", "阅读", "（一）阅读量",
+    # the figures of a 政府信息公开工作年度报告, as a sentence or as a table row
+    "（一）政府网站总访问量：1234567", "（一）政府网站总访问量：1234567次。",
+    "2025年，政府网站访问量：350万次，较上年增长12%。", "网站访问量\t1234567", "访问量\t1234567",
+    "网站访问量：\t1234567", "政务新媒体阅读量\t56000", "阅读量\t56000\t【打印】",
+])
+def test_lines_that_only_start_like_chrome_are_text(line: str) -> None:
+    assert not is_chrome_line(line)
+
+
 @pytest.mark.parametrize(("line", "footer"), [
     ("版权所有：示例市人民政府", True), ("主办单位：示例市人民政府办公室", True),
     ("苏ICP备05001234号", True), ("网站标识码：3202000001", True), ("技术支持：某公司", True),
