@@ -30,7 +30,7 @@ from typing import NamedTuple
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein, Opcode
 
-from monitor.folding import display_form, fold_display, volatile, without_counters
+from monitor.folding import compared_lines, fold_display, line_key
 
 _NUM = r"\d+(?:,\d{3}(?!\d))*(?:\.\d+)?"
 _SCALE = r"(?:万亿|亿|万|千)"
@@ -38,13 +38,17 @@ _SCALE = r"(?:万亿|亿|万|千)"
 _UNIT = (r"(?:%|％|‰|个百分点|百分点|倍|亿美元|万美元|美元|亿元|万元|元|平方公里|平方米|公里|"
          r"千米|米|公顷|亩|万吨|吨|千瓦|兆瓦|万人次|人次|万人|人|名|个|所|家|项|件|条|座|台|套|户|"
          r"辆|艘|架|处|批|次|场|届|张|间|栋|幢|床|篇|部|册|本|块|片|位|岁|天|年|月|日|小时|分钟)")
-_ONE = rf"{_NUM}\s*{_SCALE}?\s*{_UNIT}?"
+# White space inside a number token, never a tab: a table row's cells are separate tokens.
+_SP = r"[^\S\t]*"
+_ONE = rf"{_NUM}{_SP}{_SCALE}?{_SP}{_UNIT}?"
 # Chinese numerals count only with a counter after them ("九个方面" → "十个方面"): alone they are
 # words (十四五, 一体化).
 _HAN = rf"[〇零一二两三四五六七八九十百千万亿]+{_UNIT}"
 # Ranges stay one token too: "8%—8.5%", "8-8.5%", "5～10个".
-NUMBER = re.compile(rf"{_ONE}(?:\s*[—–\-~～至到]\s*{_ONE})?|{_HAN}")
-_SPECIAL = re.compile(rf"({NUMBER.pattern}|[A-Za-z]+|\s+)")
+NUMBER = re.compile(rf"{_ONE}(?:{_SP}[—–\-~～至到]{_SP}{_ONE})?|{_HAN}")
+# A tab is a token of its own: it separates a table row's cells, and the key keeps it, so that a
+# value moved to another column shows as the cell boundary moving.
+_SPECIAL = re.compile(rf"({NUMBER.pattern}|[A-Za-z]+|\t|[^\S\t]+)")
 _CONTEXT_STOP = re.compile(r"[，,。；;：:！!？?\n（）()“”\"《》]")
 _CONTEXT_CHARS = 20
 PAIR_THRESHOLD = 50.0  # % similarity for two paragraphs in a replaced block to be "the same one"
@@ -124,8 +128,9 @@ def _special_key(token: str) -> str:
 
 def tokens(text: str) -> tuple[list[str], list[str]]:
     """Display tokens and their comparison keys. Characters, except that a number with its unit
-    and a Latin word are one token each; white space and other keyless characters ride on the
-    token after them (they are shown, never compared)."""
+    and a Latin word are one token each, and a tab between table cells is one (its key is the
+    tab); other white space and keyless characters ride on the token after them (they are
+    shown, never compared)."""
     parts = _SPECIAL.split(text)
     plain = parts[0::2]
     # One fold for all the plain runs of the paragraph (NUL survives folding and separates them).
@@ -323,15 +328,6 @@ def diff_paragraph(old: str, new: str) -> tuple[tuple[Segment, ...], list[Number
 
 # ---------------------------------------------------------------------------------- texts
 
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in display_form(text).split("\n")
-            if line.strip() and not volatile(line)]
-
-
-def _key(line: str) -> str:
-    return fold_display(without_counters(line))
-
-
 class _Builder:
     def __init__(self) -> None:
         self.paragraphs: list[ParagraphDiff] = []
@@ -414,8 +410,8 @@ def _replaced(out: _Builder, old: list[str], new: list[str], old_keys: list[str]
 def _block(out: _Builder, old: list[str], new: list[str]) -> None:
     """Paragraphs that differ as displayed: align them again by their folded keys. A line with
     nothing to compare (zero-width characters only) is not a paragraph, as in the fingerprint."""
-    old_pairs = [(p, k) for p in old if (k := _key(p))]
-    new_pairs = [(p, k) for p in new if (k := _key(p))]
+    old_pairs = [(p, k) for p in old if (k := line_key(p))]
+    new_pairs = [(p, k) for p in new if (k := line_key(p))]
     old, old_keys = [p for p, _ in old_pairs], [k for _, k in old_pairs]
     new, new_keys = [p for p, _ in new_pairs], [k for _, k in new_pairs]
     for tag, o, n in _grouped(Levenshtein.opcodes(old_keys, new_keys)):
@@ -449,7 +445,7 @@ def _grouped(opcodes: Iterable[Opcode]) -> list[tuple[str, slice, slice]]:
 
 
 def diff_texts(old_text: str, new_text: str) -> TextDiff:
-    old, new = _lines(old_text), _lines(new_text)
+    old, new = compared_lines(old_text), compared_lines(new_text)
     out = _Builder()
     for tag, o, n in _grouped(Levenshtein.opcodes(old, new)):
         if tag == "equal":

@@ -63,3 +63,23 @@ def test_similarity_counts_what_is_kept() -> None:
     assert diff_texts("甲乙丙丁", "甲乙丙丁").similarity == 1.0
     assert diff_texts("甲乙丙丁", "戊己庚辛").similarity == 0.0
     assert 0.7 < diff_texts("甲乙丙丁戊己庚辛", "甲乙丙丁戊己庚申").similarity < 0.95
+
+
+def test_a_cell_separator_is_a_token_of_its_own() -> None:
+    shown, keys = tokens("专项资金 \t100 万元\t\t√")
+    assert shown == ["专", "项", "资", "金", " \t", "100 万元", "\t", "\t", "√"]
+    assert keys == ["专", "项", "资", "金", "\t", "100万元", "\t", "\t", "√"]
+
+
+ROWS = "企业名称\t合格\t不合格\n示例食品有限公司\t{}"
+
+
+def test_a_value_moved_to_another_column_shows_the_cell_boundary_moving() -> None:
+    diff = diff_texts(ROWS.format("√\t"), ROWS.format("\t√"))
+    assert render_text(diff) == "~ 示例食品有限公司\t{+\t+}√[-\t-]"
+    inline = render_inline_html(diff)
+    assert ">│</ins>√<del" in inline
+    (row,) = [r for r in side_by_side(diff) if r.op == "replace"]
+    assert [p.text for p in row.left if p.mark == "del"] == ["\t"]
+    assert "│</del>" in render_side_by_side_html(diff)
+
