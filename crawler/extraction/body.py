@@ -28,7 +28,12 @@ import trafilatura
 from lxml import etree, html
 from trafilatura.settings import use_config
 
-from crawler.extraction.chrome import drop_chrome_lines, is_footer_line, strip_chrome
+from crawler.extraction.chrome import (
+    drop_chrome_lines,
+    drop_related_blocks,
+    is_footer_line,
+    strip_chrome,
+)
 from crawler.extraction.region import Region
 from crawler.extraction.text import clean_text, collapse, normalize
 from crawler.extraction.tree import BLOCK_TAGS, tag, text_content
@@ -212,13 +217,14 @@ def prepare_region(element: etree._Element) -> etree._Element:
     region = copy.deepcopy(element)
     region.tail = None
     strip_chrome(region)
-    etree.strip_tags(region, "a")
     _flatten_layout_tables(region)
     holders = _block_holders(region)
     _text_blocks_to_paragraphs(region, holders)
     for container in [region, *region.iter("div", "td", "section", "center")]:
         if (container is region or container in holders) and _loose_text(container):
             _wrap_loose_text(container)
+    drop_related_blocks(region)   # with lines made, before links are unwrapped
+    etree.strip_tags(region, "a")
     page = html.Element("html")
     body = etree.SubElement(page, "body")
     article = etree.SubElement(body, "article")
@@ -264,6 +270,7 @@ def from_region(region: Region, *, title: str | None, url: str | None) -> Body:
 def from_page(root: etree._Element, *, title: str | None, url: str | None) -> Body:
     """The body of a page with no region: trafilatura decides what the main text is."""
     strip_chrome(root)
+    drop_related_blocks(root)
     # An e-paper page (Founder, as the 无锡日报 seed) lays the whole page out in a one-cell
     # table; trafilatura would read it as a table and return the page as one row.
     _flatten_layout_tables(root)

@@ -14,21 +14,24 @@ from functools import cache
 
 from lxml import etree
 
-from crawler.extraction.tree import drop, tag, text_content
+from crawler.extraction.text import to_traditional
+from crawler.extraction.tree import BLOCK_TAGS, ancestors_or_self, drop, tag, text_content
 from crawler.extraction.vocabulary import (
     inline_pattern,
     inline_prefilter,
     line_pattern,
     whole_line_pattern,
+    words,
 )
 
 # class/id fragments of chrome containers, as the CMS families name them (Hanweb dqwz/position,
-# TRS bdshare, Ucap fontsize, gov.cn share/ewm…).
+# TRS bdshare, Ucap fontsize, gov.cn share/ewm, related lists by their pinyin initials: xgwz
+# 相关文章, xgwj 相关文件, xglj 相关链接, xgyd 相关阅读…).
 CHROME_ATTR = re.compile(
     r"(?:^|[\s_-])(?:share|bdshare|jiathis|bshare|print|close|crumbs?|breadcrumbs?|position|"
     r"location|curpos|dqwz|fontsize|font-size|zihao|zoomfont|qrcode|ewm|erweima|footer|foot|"
-    r"copyright|topbar|navbar|nav|menu|sidebar|pager|prevnext|prev-next|xgwz|related|relate|"
-    r"toolbar|tools|hits|views|visit|counter)(?:$|[\s_-]|\d)", re.I)
+    r"copyright|topbar|navbar|nav|menu|sidebar|pager|prevnext|prev-next|xgwz|xgwj|xglj|xgyd|"
+    r"related|relate|toolbar|tools|hits|views|visit|counter)(?:$|[\s_-]|\d)", re.I)
 # Where a pair is page furniture rather than metadata (the footer's 主办单位：…). Not "header":
 # article headers (<header>, div.article-header) hold the 发布时间 line under the title.
 FURNITURE_ATTR = re.compile(r"(?:^|[\s_-])(?:footer|foot|copyright|bottom|nav|navbar|menu|"
@@ -75,6 +78,97 @@ def strip_chrome(root: etree._Element) -> None:
         marker = _marker(element)
         if marker and CHROME_ATTR.search(marker) \
                 and len(text_content(element).strip()) < _MAX_CHROME_ELEMENT_TEXT:
+            drop(element)
+
+
+# What a list of links has besides its links: separators, numbering and dates
+# (<li><a>关于甲的通知</a><span>2026-03-01</span></li>, <a>甲</a> | <a>乙</a>), and the colon and
+# brackets of a heading (【相关链接】：).
+_LIST_DEBRIS = re.compile(r"[\s\d|｜·•、，,;；:：()（）\[\]【】<>《》\-—–./年月日]+")
+# The text of an element that is not inside a link.
+_UNLINKED_TEXT = etree.XPath("descendant::text()[not(ancestor::a)]", smart_strings=False)
+_LINES = frozenset(BLOCK_TAGS - {"br"})
+
+
+@cache
+def _related_headings() -> frozenset[str]:
+    return frozenset(w for word in words("related_headings")
+                     for w in (str(word), to_traditional(str(word))))
+
+
+@cache
+def _texts_naming_related() -> etree.XPath:
+    """The text nodes holding a related-documents heading (libxml2 finds them: most pages
+    have none, and then nothing else is looked at)."""
+    found = " or ".join(f"contains(., '{w}')" for w in sorted(_related_headings()))
+    return etree.XPath(f"descendant::text()[{found}]", regexp=False)
+
+
+def _unlinked(element: etree._Element) -> str:
+    """``element``'s text outside links, separators, numbering and dates removed."""
+    return _LIST_DEBRIS.sub("", "".join(_UNLINKED_TEXT(element)))
+
+
+def _has_link(element: etree._Element) -> bool:
+    return any(text_content(a).strip() for a in element.iter("a"))
+
+
+def _line_holding(text: etree._ElementUnicodeResult) -> etree._Element | None:
+    """The block element whose line holds ``text``; None inside a link (<a>相关链接…</a>)."""
+    owner = text.getparent()
+    if owner is not None and text.is_tail:
+        owner = owner.getparent()
+    for element in ancestors_or_self(owner) if owner is not None else ():
+        name = tag(element)
+        if name == "a":
+            return None
+        if name in _LINES:
+            return element
+    return None
+
+
+def _widest(line: etree._Element, root: etree._Element) -> etree._Element:
+    """The outermost element holding just what ``line`` holds (<p><strong>相关链接：</strong></p>,
+    a <td> in its <tr>): its siblings are the lines after it."""
+    text = "".join(text_content(line).split())
+    while True:
+        parent = line.getparent()
+        if parent is None or parent is root or tag(parent) in ("body", "html") \
+                or "".join(text_content(parent).split()) != text:
+            return line
+        line = parent
+
+
+def _related_block(line: etree._Element) -> list[etree._Element]:
+    """``line`` (a related-documents heading, with or without links) and the lines after it made
+    of links only; empty when no link follows the heading."""
+    block = [line]
+    previous = line
+    for sibling in line.itersiblings():
+        if _LIST_DEBRIS.sub("", previous.tail or ""):
+            break                              # text between two lines: the list has ended
+        previous = sibling
+        if not isinstance(sibling.tag, str) or not text_content(sibling).strip():
+            continue                           # a comment, an empty <p>, a <br>
+        if not (_has_link(sibling) and not _unlinked(sibling)):
+            break
+        block.append(sibling)
+    return block if any(_has_link(element) for element in block) else []
+
+
+def drop_related_blocks(root: etree._Element) -> None:
+    """Remove related-documents blocks: a 相关链接/相关文件/相关阅读… heading, alone or with links
+    after it, and the lines of links that follow it. Hanweb and TRS editors paste them into
+    #zoom, templates inject them under the text (div.xgwj, or a bare <div>相关文件：<a>…); the CMS
+    refreshes the titles as newer documents appear, and each refresh would be a "change". Read in
+    the tree, while links are still links: once unwrapped, nothing tells a title from a line."""
+    headings = _related_headings()
+    for text in _texts_naming_related()(root):
+        line = _line_holding(text)
+        if line is None or line is root or line.getparent() is None \
+                or _unlinked(line) not in headings:
+            continue
+        for element in _related_block(_widest(line, root)):
             drop(element)
 
 

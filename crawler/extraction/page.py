@@ -40,7 +40,8 @@ __all__ = ["EXTRACTOR_REVISION", "EXTRACTOR_VERSION", "ExtractOptions", "extract
 # prepared region, titles checked against <title>, table rows as tab-separated lines.
 # 3: attachment URLs canonical (crawler.urls: no cache-busting token, session id or fragment);
 # chrome lines only as whole lines of chrome items (a body line starting with 当前位置 or 阅读量
-# is text; 阅读：123次, 分享：微信 微博, 本页生成时间：…, 发布时间：3天前 are chrome).
+# is text; 阅读：123次, 分享：微信 微博, 本页生成时间：…, 发布时间：3天前 are chrome);
+# related-documents blocks (a 相关链接/相关文件… heading and the links under it) cut in the tree.
 EXTRACTOR_REVISION = 3
 EXTRACTOR_VERSION = f"govwatch-extract/{EXTRACTOR_REVISION} trafilatura/{trafilatura.__version__}"
 

@@ -121,3 +121,70 @@ def test_edit_of_a_body_line_that_starts_like_chrome_is_told(harness: Harness, b
                                                              after: str) -> None:
     assert _told(harness, page(body_extra=f"<p>{before}</p>"),
                  page(body_extra=f"<p>{after}</p>")) == ["changed"]
+
+
+# ------------------------------------------------------------------ related-documents blocks
+
+def _related_in_zoom(heading: str, titles: list[str]) -> str:
+    """Hanweb/TRS editors paste a 相关链接 list under the text, inside #zoom."""
+    links = "".join(f"<p><a href='/art/2026/3/{n}/art_1_{n}.html'>{title}</a></p>"
+                    for n, title in enumerate(titles, 1))
+    return f"<p>{heading}：</p>{links}"
+
+
+@pytest.mark.parametrize("heading", ["相关链接", "相关阅读", "相关文章", "相关文件"])
+def test_related_list_refreshed_inside_the_content_container_is_not_news(
+        harness: Harness, heading: str) -> None:
+    """The CMS refreshes the titles as newer documents appear."""
+    before = _related_in_zoom(heading, ["关于甲项目的通知", "关于乙项目的通知"])
+    after = _related_in_zoom(heading, ["关于丙项目建设的通知", "关于甲项目的通知"])
+    _quiet(harness, page(body_extra=before), page(body_extra=after, views=7))
+
+
+def test_related_files_block_by_class_is_not_news(harness: Harness) -> None:
+    def block(title: str) -> str:
+        return (f"<div class='xgwj'><h4>相关文件</h4><ul><li><a href='/a/1.html'>{title}</a></li>"
+                "<li><a href='/a/2.html'>关于丁的通知</a></li></ul></div>")
+    _quiet(harness, page(body_extra=block("关于甲的通知")),
+           page(body_extra=block("关于乙项目的补充通知")))
+
+
+def test_list_of_documents_written_under_a_related_heading_is_the_document(
+        harness: Harness) -> None:
+    """Counterpart: 相关文件： over lines that are not links is what the publisher wrote."""
+    def listed(name: str) -> str:
+        return f"<p>相关文件：</p><p>1.《示例市专项资金管理办法》</p><p>2.《{name}》</p>"
+    assert _told(harness, page(body_extra=listed("示例市专项资金实施细则")),
+                 page(body_extra=listed("示例市专项资金实施细则（修订）"))) == ["changed"]
+
+
+# A county portal's template whose body container no rule knows (div.zw-con#fontzoom): the page
+# is read whole, by trafilatura.
+UNKNOWN_CONTAINER = """<html><head><meta charset="utf-8">
+<title>关于做好2026年春耕生产工作的通知-示例县人民政府</title></head><body>
+<div class="top-links">示例县人民政府 | 政务公开 | 政务服务{menu}</div>
+<div class="wrap">
+<h2 class="wz-title">关于做好2026年春耕生产工作的通知</h2>
+<div class="wz-info">来源：示例县农业农村局&nbsp;日期：2026-02-18 09:15&nbsp;浏览次数：{views}</div>
+<div class="zw-con" id="fontzoom">
+<p>各镇人民政府，各街道办事处，县各有关部门：</p>
+<p>为切实做好2026年春耕生产工作，确保粮食播种面积稳定在50万亩以上，现通知如下。</p>
+<p>一、稳定粮食生产。各地要严格落实耕地保护责任，对撂荒地进行全面排查整治。</p>
+<p>二、强化农资保障。县农业农村局要会同市场监管部门加强农资市场监管。</p>
+<p>三、抓好防灾减灾。各地要密切关注天气变化，指导农户做好防寒防冻工作。</p>
+<p>示例县农业农村局</p><p>2026年2月18日</p>
+</div>
+<div>相关文件：<a href="/a/9.html">{related}</a></div>
+</div>
+<div class="bottom">版权所有：示例县人民政府 主办单位：示例县人民政府办公室</div>
+</body></html>"""
+
+
+def unknown_container(*, menu: str = "", views: int = 12, related: str = "关于甲的通知") -> str:
+    return UNKNOWN_CONTAINER.format(menu=menu, views=views, related=related)
+
+
+def test_related_line_under_the_text_of_a_page_without_a_known_container_is_not_news(
+        harness: Harness) -> None:
+    _quiet(harness, unknown_container(),
+           unknown_container(related="关于乙项目建设的通知", views=13))
