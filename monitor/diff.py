@@ -182,11 +182,33 @@ def _is_number(key: str) -> bool:
     return key[:1].isnumeric() and NUMBER.fullmatch(key) is not None  # "7%", "九个"; not "四"
 
 
-def _context(shown: Sequence[str], end: int) -> str:
-    """The few characters before a changed number that say what it measures."""
+def _context(shown: Sequence[str], end: int, before: str = "") -> str:
+    """The few characters before a changed number that say what it measures; in a table row,
+    the row's label. ``before``: the paragraph's text ahead of ``shown``."""
     text = "".join(shown[max(0, end - _CONTEXT_CHARS):end])
-    parts = _CONTEXT_STOP.split(text)
-    return parts[-1].strip() if parts else ""
+    if "\t" in text or "\t" in before:
+        label = _row_label((before + "".join(shown[:end])).rsplit("\n", 1)[-1])
+        if label:
+            return label
+    context = _CONTEXT_STOP.split(text)[-1].strip()
+    if not context:
+        # A figure right after its label's colon (政府网站总访问量：1234567次): the label says
+        # what it measures (the paragraph's unchanged head, just ahead of ``shown``, may hold it).
+        ahead = ((before[-_CONTEXT_CHARS:] if end <= _CONTEXT_CHARS else "") + text).rstrip()
+        if ahead.endswith((":", "：")):
+            context = _CONTEXT_STOP.split(ahead[:-1])[-1].strip()
+    return context
+
+
+def _row_label(row: str) -> str:
+    """The first cell with words among those before the last one (the changed number's) of a
+    table row: ``专项资金（万元）`` in ``专项资金（万元）|120|0``, not a 序号 or another figure,
+    which the few characters before the number would give."""
+    for cell in row.split("\t")[:-1]:
+        cell = cell.strip()
+        if any(char.isalpha() for char in cell):
+            return cell[:_CONTEXT_CHARS]
+    return ""
 
 
 # ------------------------------------------------------------------------------- paragraph
@@ -294,7 +316,7 @@ def _diff_run(old: str, new: str, old_key: str | None = None,
             if len(olds) == len(news):
                 for i, j in zip(olds, news, strict=True):
                     if ka[i] != kb[j]:
-                        numbers.append(NumberChange(_context(b, j), a[i].strip(),
+                        numbers.append(NumberChange(_context(b, j, new[:head]), a[i].strip(),
                                                     b[j].strip()))
     old_chars, new_chars = len("".join(ka)), len("".join(kb))
     if old_key is not None and new_key is not None:

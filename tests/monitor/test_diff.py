@@ -83,3 +83,10 @@ def test_a_value_moved_to_another_column_shows_the_cell_boundary_moving() -> Non
     assert [p.text for p in row.left if p.mark == "del"] == ["\t"]
     assert "│</del>" in render_side_by_side_html(diff)
 
+
+def test_a_number_in_a_table_row_is_told_by_the_row_label() -> None:
+    table = "序号\t项目\t2024年\t2025年\n1\t专项资金（万元）\t{}"
+    diff = diff_texts(table.format("120\t0"), table.format("12\t00"))
+    assert [list(e) for e in diff.edits()] == [["replace", "120\t0", "12\t00"]]
+    assert [(n.context, n.before, n.after) for n in diff.numbers] == [
+        ("专项资金（万元）", "120", "12"), ("专项资金（万元）", "0", "00")]
