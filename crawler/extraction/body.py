@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import logging
 import re
+from collections.abc import Sequence
 from configparser import ConfigParser
 from dataclasses import dataclass
 
@@ -34,8 +35,9 @@ from crawler.extraction.chrome import (
     is_footer_line,
     strip_chrome,
 )
-from crawler.extraction.region import Region
+from crawler.extraction.region import Region, prune_before
 from crawler.extraction.text import clean_text, collapse, normalize
+from crawler.extraction.title import title_element
 from crawler.extraction.tree import BLOCK_TAGS, tag, text_content
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,15 @@ _TEXT_BLOCKS = frozenset({"div", "center", "section"})
 _BLOCKS_BUT_BR = tuple(sorted(BLOCK_TAGS - {"br"}))
 # Below this share of the region's text, trafilatura's result lost content and is not used.
 _MIN_COVERAGE = 0.85
+# A line naming the site is at least this long once normalised (示例市人民政府); shorter lines
+# (通知) are not taken for a part of the site's name.
+_MIN_SITE_NAME = 4
+_MENU_ROW = re.compile(r"[^|｜，。；！？]{1,15}(?:[|｜][^|｜，。；！？]{1,15}){2,}[|｜]?")
+# A page's own text before and after an element: text outside links (menus are links), in the
+# <body> (the <title> precedes everything).
+_UNLINKED_BEFORE = etree.XPath("preceding::text()[not(ancestor::a)][ancestor::body]",
+                               smart_strings=False)
+_UNLINKED_AFTER = etree.XPath("following::text()[not(ancestor::a)]", smart_strings=False)
 
 
 def _trafilatura_config() -> ConfigParser:
@@ -238,12 +249,29 @@ def _size(text: str) -> int:
     return len("".join(text.split()))
 
 
-def _finish(text: str, title: str | None, *, trusted: bool) -> str:
-    """Lines of chrome removed everywhere; footer lines from the end of a page read whole; a
-    first line repeating the title removed (the title has its own field)."""
+def _menu_row(line: str) -> bool:
+    """A row of three or more short items separated by | (示例县人民政府 | 政务公开 | 政务服务)."""
+    return ("|" in line or "｜" in line) and bool(_MENU_ROW.fullmatch(line))
+
+
+def _names_the_site(line: str, names: list[str]) -> bool:
+    """The line is the site's name, or part of it (the logo's 示例市人民政府 of a site whose
+    <title> says 示例市人民政府门户网站)."""
+    key = normalize(line)
+    return len(key) >= _MIN_SITE_NAME and any(key in name for name in names)
+
+
+def _finish(text: str, title: str | None, *, trusted: bool,
+            site_names: Sequence[str] = ()) -> str:
+    """Lines of chrome removed everywhere; on a page read whole, the site's name and rows of
+    menu items from the start and footer lines from the end; a first line repeating the title
+    removed (the title has its own field)."""
     lines = drop_chrome_lines(clean_text(text))
     if not trusted:
-        while lines and is_footer_line(lines[-1]):
+        names = [normalize(name) for name in site_names if name]
+        while lines and (_names_the_site(lines[0], names) or _menu_row(lines[0])):
+            lines.pop(0)
+        while lines and (is_footer_line(lines[-1]) or _menu_row(lines[-1])):
             lines.pop()
     wanted = normalize(title)
     if wanted:
@@ -267,28 +295,49 @@ def from_region(region: Region, *, title: str | None, url: str | None) -> Body:
     return Body(_finish(linearize(prepared), title, trusted=True), region.how + "/fallback")
 
 
-def from_page(root: etree._Element, *, title: str | None, url: str | None) -> Body:
+def _size_of(texts: list[str]) -> int:
+    return sum(len("".join(text.split())) for text in texts)
+
+
+def _start_at_title(body: etree._Element, title: str | None) -> None:
+    """Remove what comes before the element showing the title — the top bar, the logo, the
+    menus, the breadcrumb — when that element precedes the text: most of the page's own text
+    (not links) follows it. A template no container rule knows (a county portal's
+    div.zw-con, a redesign's new class names) leaves them to trafilatura, which keeps a top
+    link bar or the logo's text as the first lines of the body."""
+    element = title_element(body, title)
+    if element is not None \
+            and _size_of(_UNLINKED_AFTER(element)) > _size_of(_UNLINKED_BEFORE(element)):
+        prune_before(element, body)
+
+
+def from_page(root: etree._Element, *, title: str | None, url: str | None,
+              site_names: Sequence[str] = ()) -> Body:
     """The body of a page with no region: trafilatura decides what the main text is."""
     strip_chrome(root)
     drop_related_blocks(root)
+    body = root.find(".//body")
+    if body is not None:
+        _start_at_title(body, title)
     # An e-paper page (Founder, as the 无锡日报 seed) lays the whole page out in a one-cell
     # table; trafilatura would read it as a table and return the page as one row.
     _flatten_layout_tables(root)
     extracted = run_trafilatura(root, url)
     if extracted is not None:
-        text = _finish(serialize(extracted), title, trusted=False)
+        text = _finish(serialize(extracted), title, trusted=False, site_names=site_names)
         if text:
             return Body(text, "page")
-    body = root.find(".//body")
-    text = _finish(linearize(body if body is not None else root), title, trusted=False)
+    text = _finish(linearize(body if body is not None else root), title, trusted=False,
+                   site_names=site_names)
     return Body(text, "page/fallback")
 
 
 def extract_body(root: etree._Element, region: Region | None, *, title: str | None,
-                 url: str | None) -> Body:
-    """The body text. ``root`` must already have invisible elements and the metadata cut."""
+                 url: str | None, site_names: Sequence[str] = ()) -> Body:
+    """The body text. ``root`` must already have invisible elements and the metadata cut;
+    ``site_names``: the names the page gives its site (SiteName, <title>'s other parts)."""
     if region is not None:
         found = from_region(region, title=title, url=url)
         if found.text:
             return found
-    return from_page(root, title=title, url=url)
+    return from_page(root, title=title, url=url, site_names=site_names)

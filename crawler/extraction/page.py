@@ -27,7 +27,7 @@ from crawler.extraction.metatags import meta_tags
 from crawler.extraction.mojibake import misaligned_runs
 from crawler.extraction.region import find_region
 from crawler.extraction.result import Attachment, Extraction
-from crawler.extraction.title import choose_title
+from crawler.extraction.title import choose_title, site_names_of
 from crawler.extraction.tree import parse_html
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,9 @@ __all__ = ["EXTRACTOR_REVISION", "EXTRACTOR_VERSION", "ExtractOptions", "extract
 # 3: attachment URLs canonical (crawler.urls: no cache-busting token, session id or fragment);
 # chrome lines only as whole lines of chrome items (a body line starting with 当前位置 or 阅读量
 # is text; 阅读：123次, 分享：微信 微博, 本页生成时间：…, 发布时间：3天前 are chrome);
-# related-documents blocks (a 相关链接/相关文件… heading and the links under it) cut in the tree.
+# related-documents blocks (a 相关链接/相关文件… heading and the links under it) cut in the tree;
+# a page without a known container read from the element showing the title, without leading
+# lines naming the site or rows of menu items.
 EXTRACTOR_REVISION = 3
 EXTRACTOR_VERSION = f"govwatch-extract/{EXTRACTOR_REVISION} trafilatura/{trafilatura.__version__}"
 
@@ -108,7 +110,8 @@ def extract(raw: bytes, url: str, *, content_type: str | None = None,
                          site_names=[tags.get("SiteName", ""), tags.get("ColumnName", "")])
     attachments = tuple(Attachment(name, link) for name, link in find_attachments(root, url))
     meta.cut()
-    body = extract_body(root, region, title=title, url=url)
+    body = extract_body(root, region, title=title, url=url,
+                        site_names=site_names_of(root, title, [tags.get("SiteName", "")]))
 
     if not metadata.get("publisher") and tags.get("ContentSource"):
         metadata["publisher"] = tags["ContentSource"]

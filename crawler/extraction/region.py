@@ -97,7 +97,7 @@ class Region:
         """Remove what lies outside the markers; the element, now holding the content only."""
         if self.start is not None and self.end is not None:
             _prune_after(self.end, self.element)
-            _prune_before(self.start, self.element)
+            prune_before(self.start, self.element)
         return self.element
 
 
@@ -193,7 +193,7 @@ def find_region(root: etree._Element, selector: str | None = None) -> Region | N
     return Region(best[2], "container", generic=best[0] >= len(SPECIFIC_CONTAINERS))
 
 
-def _prune_before(node: etree._Element, ancestor: etree._Element) -> None:
+def prune_before(node: etree._Element, ancestor: etree._Element) -> None:
     """Remove everything inside ``ancestor`` that comes before ``node``."""
     current = node
     while current is not ancestor:

@@ -90,6 +90,33 @@ def _headings(root: etree._Element) -> list[etree._Element]:
     return found
 
 
+def title_element(root: etree._Element, title: str | None) -> etree._Element | None:
+    """The first heading (or element marked as the title) showing ``title`` as it is, outside
+    links and page furniture: where the document starts on a page without a known container."""
+    wanted = normalize(title)
+    if not wanted:
+        return None
+    for element in _headings(root):
+        heading = _heading(element)
+        if heading is not None and heading.compared == wanted \
+                and not any(tag(node) == "a" for node in element.iterancestors()) \
+                and not in_furniture(element):
+            return element
+    return None
+
+
+def site_names_of(root: etree._Element, title: str | None, declared: list[str]) -> list[str]:
+    """The names the page gives its site: ``declared`` (<meta name="SiteName">) and the parts of
+    ``<title>`` that are not the document's title (关于…的通知-示例县人民政府)."""
+    found = _FIRST_TITLE(root)
+    page_title = clean_line(text_content(found[0])) if found else ""
+    wanted = normalize(title)
+    parts = [p.strip() for p in _SEPARATORS.split(page_title) if p.strip()]
+    others = [p for p in parts if not wanted or (
+        wanted not in normalize(p) and normalize(p) not in wanted)]
+    return [name for name in dict.fromkeys([*declared, *others]) if name]
+
+
 def title_parts(page_title: str, site_names: list[str]) -> list[str]:
     """``<title>`` split at its separators, the parts naming the site or column removed."""
     return _split_title(page_title, site_names)[0]

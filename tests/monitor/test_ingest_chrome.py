@@ -188,3 +188,49 @@ def test_related_line_under_the_text_of_a_page_without_a_known_container_is_not_
         harness: Harness) -> None:
     _quiet(harness, unknown_container(),
            unknown_container(related="关于乙项目建设的通知", views=13))
+
+
+# ------------------------------------------------------------- pages without a known container
+
+def test_item_added_to_the_top_link_bar_is_not_news(harness: Harness) -> None:
+    _quiet(harness, unknown_container(), unknown_container(menu=" | 互动交流", views=13))
+
+
+def test_first_line_of_a_page_without_a_known_container_is_the_document(
+        harness: Harness) -> None:
+    """Counterpart: the salutation right under the title is body; its edit is told."""
+    before = unknown_container()
+    after = before.replace("县各有关部门：", "县各有关单位：")
+    assert _told(harness, before, after) == ["changed"]
+
+
+# The portal's 2026 redesign: new class names everywhere, a body container no rule knows, the
+# logo's text and a menu above the title.
+REDESIGNED = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
+<title>{title}_示例市人民政府门户网站</title></head><body>
+<div class="gov-top-bar"><span>欢迎访问示例市人民政府门户网站</span>
+<a>无障碍</a><a>长者模式</a></div>
+<div class="gov-logo-row"><img src="/logo.png" alt="示例市人民政府">
+<span>示例市人民政府</span></div>
+<div class="gov-menu-row"><a>首页</a><a>政务公开</a><a>政务服务</a><a>互动交流</a></div>
+<div class="crumb-row">当前位置：首页 &gt; 政务公开 &gt; 政策文件</div>
+<div class="gov-xxgk-box"><table><tbody>
+<tr><th>索引号：</th><td>014006438/2021-00798</td>
+<th>发布机构：</th><td>示例市发展和改革委员会</td></tr>
+<tr><th>文号：</th><td>{doc_no}</td><th>效力状况：</th><td>{status}</td></tr></tbody></table></div>
+<div class="wenzhang"><h1 class="wz-h1">{title}</h1>
+<div class="wz-body-2026">
+<p>全市经济社会发展主要预期目标是：地区生产总值增长{gdp}；
+规模以上工业增加值增长8%。</p>
+<p>重点抓好以下九个方面工作。{verb}农副产品、钢贸等物流布局。</p>
+{body_extra}{attachments}</div></div>
+<div class="gov-side-box"><h3>热点信息</h3>
+<ul><li><a href="/a/1.html">示例市召开经济工作会议</a></li>
+<li><a href="/a/2.html">示例市2026年重点项目集中开工</a></li></ul></div>
+<div class="gov-bottom-box">主办单位：示例市人民政府办公室　网站标识码：3202000001
+{views}{clock}{extra_meta}{related}</div>
+</body></html>"""
+
+
+def test_redesign_onto_a_container_no_rule_knows_is_not_news(harness: Harness) -> None:
+    _quiet(harness, page(), page(template=REDESIGNED, views=""))
