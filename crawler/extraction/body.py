@@ -281,17 +281,49 @@ def _finish(text: str, title: str | None, *, trusted: bool,
     return "\n".join(lines)
 
 
+def _key(line: str) -> str:
+    return "".join(line.split())
+
+
+def _lost_ends_restored(text: str, prepared: etree._Element, held: str) -> str:
+    """trafilatura's reading of a region with the blocks it dropped at its start or end put back,
+    as govwatch reads them (``linearize``, tables as tab-separated rows). A region is the CMS's
+    content, already cut out and cleaned; trafilatura still drops a heading that ends it (an
+    editor's <h3>附件：示例市专项资金申报表（2025年版）</h3> under the text) as if it were a
+    page's furniture, and an edit to it would go unseen. ``held``: the region's text without
+    white space."""
+    # Compared as serialised, converter debris and all, as the region's text holds it.
+    found = [line for line in text.split("\n") if line.strip()]
+    if not found or (held.startswith(_key(found[0])) and held.endswith(_key(found[-1]))):
+        return text     # nothing lost at either end (most pages: no second reading)
+    lines = clean_text(text).split("\n")
+    own = clean_text(linearize(prepared)).split("\n")
+    first: dict[str, int] = {}
+    last: dict[str, int] = {}
+    for n, line in enumerate(own):
+        key = _key(line)
+        first.setdefault(key, n)
+        last[key] = n
+    keys = [_key(line) for line in lines]
+    start = next((first[key] for key in keys if key in first), None)
+    end = next((last[key] for key in reversed(keys) if key in last), None)
+    if start is None or end is None or end < start:
+        return text     # the two readings share no line: trafilatura's stands
+    return "\n".join([*own[:start], *lines, *own[end + 1:]])
+
+
 def from_region(region: Region, *, title: str | None, url: str | None) -> Body:
     prepared = prepare_region(region.cut())
     # The region's text as libxml2 serialises it: "".join(itertext()) in one C call.
-    held = _size(etree.tostring(prepared, method="text", encoding=str, with_tail=False))
+    held = _key(etree.tostring(prepared, method="text", encoding=str, with_tail=False))
     extracted = run_trafilatura(prepared, url)
     text = serialize(extracted) if extracted is not None else ""
     kept = _size(text)
-    if kept >= _MIN_COVERAGE * held and kept:
+    if kept >= _MIN_COVERAGE * len(held) and kept:
+        text = _lost_ends_restored(text, prepared, held)
         return Body(_finish(text, title, trusted=True), region.how)
     log.debug("trafilatura kept %d of %d characters of the %s region; reading it directly",
-              kept, held, region.how)
+              kept, len(held), region.how)
     return Body(_finish(linearize(prepared), title, trusted=True), region.how + "/fallback")
 
 

@@ -43,7 +43,8 @@ __all__ = ["EXTRACTOR_REVISION", "EXTRACTOR_VERSION", "ExtractOptions", "extract
 # is text; 阅读：123次, 分享：微信 微博, 本页生成时间：…, 发布时间：3天前 are chrome);
 # related-documents blocks (a 相关链接/相关文件… heading and the links under it) cut in the tree;
 # a page without a known container read from the element showing the title, without leading
-# lines naming the site or rows of menu items.
+# lines naming the site or rows of menu items; in a region, the blocks trafilatura dropped at
+# its start or end (a closing <h3>附件：…</h3>) put back as govwatch reads them.
 EXTRACTOR_REVISION = 3
 EXTRACTOR_VERSION = f"govwatch-extract/{EXTRACTOR_REVISION} trafilatura/{trafilatura.__version__}"
 

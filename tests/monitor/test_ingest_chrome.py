@@ -234,3 +234,18 @@ REDESIGNED = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
 
 def test_redesign_onto_a_container_no_rule_knows_is_not_news(harness: Harness) -> None:
     _quiet(harness, page(), page(template=REDESIGNED, views=""))
+
+
+# ------------------------------------------------------------------ what trafilatura loses
+
+ARTICLES = "".join(f"<p>第{n}条　各单位应当按照本办法规定执行，专项补助资金每年不超过{n * 10}万元，"
+                   f"由市财政局按季度拨付。</p>" for n in range(1, 11))
+
+
+@pytest.mark.parametrize("heading", ["h3", "h4"])
+def test_edit_of_a_heading_that_ends_the_body_is_told(harness: Harness, heading: str) -> None:
+    """The editor set the 附件 line as a heading; trafilatura drops a body's closing heading."""
+    def closing(edition: str) -> str:
+        return page(body_extra=f"{ARTICLES}<{heading}>附件：示例市专项资金申报表（{edition}）"
+                               f"</{heading}>")
+    assert _told(harness, closing("2025年版"), closing("2026年版")) == ["changed"]

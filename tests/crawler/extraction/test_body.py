@@ -87,3 +87,37 @@ def test_title_repeated_at_the_top_of_the_body_is_dropped() -> None:
                 '<div class="article"><h2>关于甲的通知</h2><p>正文。</p></div></body></html>'
                 .encode(), "http://x.gov.cn/1.html")
     assert (x.title, x.text) == ("关于甲的通知", "正文。")
+
+
+def test_blocks_trafilatura_lost_at_the_ends_of_a_region_are_put_back(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    real = body.run_trafilatura
+
+    def ends_lost(tree, url):  # type: ignore[no-untyped-def]
+        result = real(tree, url)
+        del result[0]   # the leading heading
+        del result[-1]  # the closing table
+        return result
+
+    monkeypatch.setattr(body, "run_trafilatura", ends_lost)
+    paragraphs = [f"第{n}条　专项资金每年不超过{n * 10}万元，由市财政局按季度拨付到各单位。"
+                  for n in range(1, 21)]
+    html = ('<div class="TRS_Editor"><h3>第一章　总则</h3>'
+            + "".join(f"<p>{p}</p>" for p in paragraphs)
+            + "<table><tr><td>项目</td><td>金额</td></tr><tr><td>甲</td><td>10</td></tr></table>"
+            "</div>")
+    x = extract(f"<html><body>{html}</body></html>".encode(), "http://x.gov.cn/1.html")
+    assert x.text.split("\n") == ["第一章 总则", *(p.replace("　", " ") for p in paragraphs),
+                                  "项目\t金额", "甲\t10"]
+    assert not [w for w in x.warnings if "body" in w]
+
+
+def test_nothing_lost_at_the_ends_needs_no_second_reading(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def unused(element):  # type: ignore[no-untyped-def]
+        raise AssertionError("read again although trafilatura kept both ends")
+
+    monkeypatch.setattr(body, "linearize", unused)
+    html = '<div id="zoom"><p>第一段。</p><p>第二段。</p><p>2021年3月1日</p></div>'
+    x = extract(f"<html><body>{html}</body></html>".encode(), "http://x.gov.cn/1.html")
+    assert x.text == "第一段。\n第二段。\n2021年3月1日"
