@@ -31,6 +31,7 @@ from pydantic import (
     model_validator,
 )
 
+from crawler.urls import registrable_domain
 from monitor.cron import CronSyntaxError, parse_cron
 from monitor.exceptions import ConfigError
 
@@ -179,11 +180,14 @@ class SiteConfig(_Model):
 
     @property
     def domains(self) -> list[str]:
-        """Allowed domains, defaulting to the start URLs' hosts."""
+        """Allowed domains, defaulting to the start URLs' registrable domains: a column on
+        www.dingxi.gov.cn lists documents on zwgk.dingxi.gov.cn and on dingxi.gov.cn itself,
+        all the same portal (gov.cn is a public suffix, so no other city's site comes with it;
+        www.gov.cn stays www.gov.cn)."""
         if self.allowed_domains:
             return list(self.allowed_domains)
         hosts = [urlsplit(u).hostname or "" for u in self.start_urls]
-        return sorted({h for h in hosts if h})
+        return sorted({registrable_domain(h) for h in hosts if h})
 
     @property
     def display_name(self) -> str:

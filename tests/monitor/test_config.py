@@ -31,10 +31,26 @@ def write(tmp_path: Path, text: str, name: str = "sites.yaml") -> Path:
 def test_minimal_site_gets_defaults(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, GOOD))
     site = config.site("wuxi-fgw")
-    assert site.domains == ["fgw.wuxi.gov.cn"]
+    # The start URL's registrable domain: fgw.wuxi.gov.cn links the city's own documents on
+    # www.wuxi.gov.cn and xxgk.wuxi.gov.cn (gov.cn is a public suffix).
+    assert site.domains == ["wuxi.gov.cn"]
     assert site.max_list_pages == 20 and site.obey_robots and site.timezone == "Asia/Shanghai"
     sub = config.subscriptions[0]
     assert sub.cadence == Cadence.DAILY and set(sub.events) == set(EventKind)
+
+
+def test_default_domains_are_the_start_urls_registrable_domains() -> None:
+    from monitor.config import SiteConfig
+
+    site = SiteConfig(id="dingxi", start_urls=[
+        "https://www.dingxi.gov.cn/col/col12377/index.html",
+        "http://zwgk.dingxi.gov.cn/col/col12480/index.html", "https://www.gov.cn/zhengce/"])
+    assert site.domains == ["dingxi.gov.cn", "www.gov.cn"]  # not every *.gov.cn
+    assert SiteConfig(id="local", start_urls=["http://127.0.0.1:8123/x/"]).domains == ["127.0.0.1"]
+    # What the user configured stands.
+    narrow = SiteConfig(id="n", start_urls=["https://www.dingxi.gov.cn/col/col1/index.html"],
+                        allowed_domains=["www.dingxi.gov.cn"])
+    assert narrow.domains == ["www.dingxi.gov.cn"]
 
 
 def test_a_folder_of_files_merges(tmp_path: Path) -> None:
