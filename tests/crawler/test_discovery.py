@@ -254,3 +254,339 @@ def test_empty_column_says_so() -> None:
     listing = discover(page('<ul class="list"><li class="empty">暂无信息</li></ul>'),
                        BASE + "/zcwj/index.html", domains=[HOST])
     assert listing.links == () and listing.says_empty and not listing.scripted
+
+
+# ------------------------------------------------------------- chrome is never the column
+
+FOOTER = ('<div class="footer"><ul><li><a href="/art/2020/1/1/art_1_1.html">网站声明</a></li>'
+          '<li><a href="/wzdt/index.html">网站地图</a></li></ul>'
+          "<p>主办单位：示例市人民政府办公室</p></div>")
+SIDE_ROWS = rows(*((f"/xwdt/202101/t2021010{n}_90{n}.html",
+                    f"全市经济运行情况新闻发布会第{n}场实录", f"2021-01-0{n}") for n in (1, 2, 3)))
+AVALON = ('<div class="list" ms-controller="list"><dl ms-repeat="list"><dd>'
+          '<a ms-attr-href="el.chnldocurl" ms-attr-title="el.doctitle" ms-text="el.doctitle"></a>'
+          "</dd></dl></div><script>require(['list2.trsapi'], function (listModel) {"
+          "listModel({listArgs: {channelid: 200210, sortfield: '-pubdate'}});});</script>")
+
+
+def test_a_footer_link_does_not_hide_a_javascript_column() -> None:
+    # Pingtan's avalon shell has no rows; its footer's 网站声明 has a Hanweb-shaped URL.
+    listing = discover(page(AVALON + FOOTER), BASE + "/zcwj/index.html", domains=[HOST])
+    assert listing.links == () and listing.scripted
+
+
+def test_real_js_shell_with_a_footer_is_reported(real_pages: Path) -> None:
+    source = (real_pages / "pingtan_trs_list_js_shell_EXCERPT.html").read_text()
+    source = source.replace("</body>", FOOTER + "</body>")
+    listing = discover(source, "https://www.pingtan.gov.cn/zwgk/zfxxgk/gwhwj/hzgfxwj/",
+                       domains=["pingtan.gov.cn"])
+    assert listing.links == () and listing.scripted and listing.next == ()
+
+
+def test_an_empty_column_beside_a_hot_side_bar_says_empty() -> None:
+    body = (f'<div class="list"><ul></ul><p class="empty">暂无信息</p></div>'
+            f'<div class="side-hot"><h3>热点推荐</h3><ul>{SIDE_ROWS}</ul></div>{FOOTER}')
+    listing = discover(page(body), BASE + "/zcwj/index.html", domains=[HOST])
+    assert listing.links == () and listing.says_empty
+
+
+@pytest.mark.parametrize("block", [
+    '<div class="box"><h3>热点信息</h3><ul>{rows}</ul></div>',
+    '<div class="right"><div class="zxwj"><h3>最新文件</h3><ul>{rows}</ul></div></div>',
+    '<table><tr><td width="250"><b>最新公开</b><ul>{rows}</ul></td></tr></table>',
+    '<div class="mod"><div class="tit"><span>点击排行</span><a href="/phb/">更多&gt;&gt;</a></div>'
+    '<div class="bd"><ul>{rows}</ul></div></div>',
+], ids=["box-h3-热点", "right-zxwj-最新", "td-b-最新公开", "title-bar-排行"])
+def test_blocks_headed_hot_or_latest_are_not_the_column(block: str) -> None:
+    body = f'<div class="main"><ul class="list">{DOCS}</ul></div>' + block.format(rows=SIDE_ROWS)
+    listing = discover(page(body), BASE + "/zcwj/index.html", domains=[HOST])
+    assert [link.url.rsplit("/", 1)[1] for link in listing.links] == [
+        "t20210301_1.html", "t20210302_2.html", "t20210303_3.html"]
+
+
+def test_a_heading_makes_a_side_bar_unless_it_names_the_column() -> None:
+    side = f'<div class="zxwj"><h3>最新文件</h3><ul>{SIDE_ROWS}</ul></div>'
+    body = f'<div class="sx-title"><h1>政策文件</h1></div><ul class="sx-list">{DOCS}</ul>{side}'
+    listing = discover(page(body, head="<title>政策文件_示例市人民政府</title>"),
+                       BASE + "/zcwj/index.html", domains=[HOST])
+    assert len(listing.links) == 3 and all("/zcwj/" in link.url for link in listing.links)
+    # A column that is itself called 最新文件: its heading is the page's <title>.
+    body = f'<div class="sx-title"><h1>最新文件</h1></div><ul class="sx-list">{DOCS}</ul>'
+    listing = discover(page(body, head="<title>最新文件_示例市人民政府</title>"),
+                       BASE + "/zxwj/index.html", domains=[HOST])
+    assert len(listing.links) == 3
+
+
+def test_a_container_named_like_a_nav_holds_the_column_when_its_list_is_densest() -> None:
+    # A 头条 headline above a tab pane the template calls "tab-nav-con".
+    headline = ('<div class="headline"><a href="/zcwj/202103/t20210320_900.html">'
+                "关于全面推进政务公开标准化规范化工作的实施意见</a></div>")
+    more = rows(("/zcwj/202103/t20210304_4.html", "关于印发第四批重点工作的通知", "2021-03-04"),
+                ("/zcwj/202103/t20210305_5.html", "关于印发第五批重点工作的通知", "2021-03-05"))
+    listing = discover(page(headline + f'<div class="tab-nav-con"><ul>{DOCS}{more}</ul></div>'),
+                       BASE + "/zcwj/index.html", domains=[HOST])
+    assert len(listing.links) == 6
+    # A smaller block so named beside the column's list is chrome.
+    top = rows(("/xwdt/202101/t20210104_904.html", "市政府召开第四十次常务会议", "2021-01-04"),
+               ("/xwdt/202101/t20210105_905.html", "市政府召开第四十一次常务会议", "2021-01-05"),
+               ("/xwdt/202101/t20210106_906.html", "市政府召开第四十二次常务会议", "2021-01-06"))
+    body = f'<div class="top-news"><ul>{top}</ul></div><ul class="list">{DOCS}{more}</ul>'
+    listing = discover(page(body), BASE + "/zcwj/index.html", domains=[HOST])
+    assert [link.url.rsplit("/", 1)[1] for link in listing.links] == [
+        "t20210301_1.html", "t20210302_2.html", "t20210303_3.html", "t20210304_4.html",
+        "t20210305_5.html"]
+
+
+def hanweb_unit(unit: str, column: int, n: int, prefix: str = "") -> str:
+    recs = "".join(f"<record><![CDATA[<li><a href='/art/2021/3/{d + 1}/art_{column}_{d}.html' "
+                   f"title='{prefix}第{d}号通知全文标题'>{prefix}第{d}号通知</a>"
+                   f"<b>2021-03-0{d % 9 + 1}</b></li>]]></record>" for d in range(n))
+    return (f'<div id="{unit}"><script type="text/xml"><datastore><recordset>{recs}</recordset>'
+            "</datastore></script></div>")
+
+
+def test_hanweb_second_unit_of_hot_documents_is_not_the_column() -> None:
+    hot = f'<div class="rdwz"><h3>热点文章</h3>{hanweb_unit("9999", 1200, 3, "热点")}</div>'
+    listing = discover(page(hanweb_unit("3372", 3371, 3) + hot), BASE + "/col/col3371/index.html",
+                       domains=[HOST])
+    assert [link.url.rsplit("/", 1)[1] for link in listing.links] == [
+        "art_3371_0.html", "art_3371_1.html", "art_3371_2.html"]
+
+
+def test_hanweb_unit_the_jpage_call_pages_is_the_column() -> None:
+    # The hot unit comes first in the page; the jpage call names the column's unit.
+    script = NANTONG.replace("#34", "#3372").replace("unitid:'34'", "unitid:'3372'")
+    source = page(hanweb_unit("9999", 1200, 3, "热点") + hanweb_unit("3372", 12, 45)
+                  + f"<script>{script}</script>")
+    listing = discover(source, BASE + "/col/col12/index.html", domains=[HOST])
+    assert len(listing.links) == 45 and all("art_12_" in link.url for link in listing.links)
+    (following,) = listing.next
+    assert following.method == "POST" and dict(following.form)["unitid"] == "3372"
+    assert "startrecord=46" in following.url
+
+
+# ------------------------------------------------------------------- pagers portals write
+
+COLUMN = BASE + "/zcwj/index.html"
+
+
+@pytest.mark.parametrize(("pager", "url", "expected"), [
+    ('<div class="page">[首页] [上一页] <a href="index_1.html">[下一页]</a> '
+     '<a href="index_9.html">[尾页]</a></div>', COLUMN, "/zcwj/index_1.html"),
+    ('<div class="page"><a href="index_1.html">【下一页】</a></div>', COLUMN, "/zcwj/index_1.html"),
+    ('<div class="page"><a href="index_1.html"><img src="/images/next.gif" alt="下一页"></a></div>',
+     COLUMN, "/zcwj/index_1.html"),
+    ('<div class="page"><input type="button" value="下一页" class="btn" '
+     "onclick=\"location.href='index_1.html'\"></div>", COLUMN, "/zcwj/index_1.html"),
+    ('<div class="page"><button type="button" onclick="window.location.href=\'list_2.shtml\'">'
+     "下一页</button></div>", BASE + "/zcwj/list_1.shtml", "/zcwj/list_2.shtml"),
+    ('<div class="page"><a href="javascript:void(0)" onclick="window.open(\'index_1.html\','
+     "'_self')\">下一页</a></div>", COLUMN, "/zcwj/index_1.html"),
+    ('<div class="page">转到 <select onchange="location.href=this.value">'
+     '<option value="index.html" selected>1</option><option value="index_1.html">2</option>'
+     '<option value="index_2.html">3</option></select> 页</div>', COLUMN, "/zcwj/index_1.html"),
+    ('<div class="page"><a href="index.html">1</a><a href="index_1.html">2</a>'
+     '<a href="index_2.html">3</a></div>', BASE + "/zcwj/", "/zcwj/index_1.html"),
+    ('<nav><ul class="pagination"><li class="active"><a href="javascript:;">1</a></li>'
+     '<li><a href="?page=2">2</a></li><li><a href="?page=3">3</a></li></ul></nav>',
+     BASE + "/zcwj/list", "/zcwj/list?page=2"),
+    ('<div class="page">共 56 页 当前第 1 页 <a href="index_55.html">尾页</a></div>', COLUMN,
+     "/zcwj/index_1.html"),
+    ('<div class="page">共 56 页 当前第 4 页 <a href="index_55.html">尾页</a></div>',
+     BASE + "/zcwj/index_3.html", "/zcwj/index_4.html"),
+    ('<div class="page">共12页 <a href="list.jsp?page=12&type=2">末页</a></div>',
+     BASE + "/zcwj/list.jsp?page=3&type=2", "/zcwj/list.jsp?page=4&type=2"),
+], ids=["[下一页]", "【下一页】", "img-alt", "input-onclick", "button-onclick", "a-onclick-open",
+        "select", "folder-url-numbered", "bootstrap-active-li", "尾页-only", "尾页-middle",
+        "末页-query"])
+def test_pagers_portals_write(pager: str, url: str, expected: str) -> None:
+    listing = discover(page(f'<ul class="list">{DOCS}</ul>{pager}'), url, domains=[HOST])
+    assert listing.next_pages == (BASE + expected,) and listing.pager_warning is None
+
+
+def test_the_last_page_of_a_tail_only_pager_ends_the_column() -> None:
+    pager = ('<div class="page">共 56 页 <a href="index.html">首页</a> '
+             '<a href="index_55.html">尾页</a></div>')
+    listing = discover(page(f"<ul>{DOCS}</ul>{pager}"), BASE + "/zcwj/index_55.html",
+                       domains=[HOST])
+    assert listing.next == () and listing.pager_warning is None
+
+
+def test_a_next_link_to_the_folder_index_is_this_page() -> None:
+    # A one-page column at /zcwj/ whose 下一页 (Ucap's, on the last page) links itself by its
+    # index.html: no next page.
+    pager = '<div class="page"><span class="cur">1</span><a href="index.html">下一页</a></div>'
+    listing = discover(page(f"<ul>{DOCS}</ul>{pager}"), BASE + "/zcwj/", domains=[HOST])
+    assert listing.next == ()
+
+
+def test_hanweb_jpage_is_followed_despite_a_slider_with_pager_words() -> None:
+    slider = ('<div class="pic-news"><a href="javascript:void(0)" class="prev">上一页</a>'
+              '<a href="javascript:void(0)" class="next">下一页</a></div>')
+    source = hanweb(45, NANTONG).replace("</body>", slider + "</body>")
+    listing = discover(source, BASE + "/col/col12/index.html", domains=[HOST])
+    (following,) = listing.next
+    assert following.method == "POST" and "startrecord=46" in following.url
+
+
+@pytest.mark.parametrize(("pager", "said"), [
+    ('<div class="page"><a href="javascript:goPage(2)">下一页</a></div>', "goPage(2)"),
+    ('<div class="page"><a href="#" onclick="turnPage(\'next\');return false;">下一页</a></div>',
+     "turnPage"),
+    ('<div class="page">共5页 当前第2页 <span>下一页</span></div>', "page 2 of 5"),
+], ids=["javascript-href", "onclick-function", "page-2-of-5"])
+def test_a_pager_that_cannot_be_read_is_reported(pager: str, said: str) -> None:
+    listing = discover(page(f"<ul>{DOCS}</ul>{pager}"), BASE + "/zcwj/list.jsp", domains=[HOST])
+    assert listing.next == ()
+    assert listing.pager_warning is not None and said in listing.pager_warning
+
+
+@pytest.mark.parametrize("pager", [
+    '<div class="page">共5页 当前第5页 <a href="list.jsp?p=4">上一页</a> <span>下一页</span></div>',
+    '<div class="page"><a href="javascript:void(0)" class="disabled">下一页</a></div>',
+    '<div class="page"><button disabled onclick="goPage(6)">下一页</button></div>',
+], ids=["last-page-text", "void-link", "disabled-button"])
+def test_the_last_page_of_a_script_pager_is_no_warning(pager: str) -> None:
+    listing = discover(page(f"<ul>{DOCS}</ul>{pager}"), BASE + "/zcwj/list.jsp", domains=[HOST])
+    assert listing.next == () and listing.pager_warning is None
+
+
+# ------------------------------------------------------- rows written by scripts and onclick
+
+TITLES = [f"关于印发2021年第{n}批重点工作任务分解方案的通知" for n in range(5)]
+
+
+def test_trs_rows_written_by_document_write_are_documents() -> None:
+    # TRS templates cut long titles in a script and write the <a> with document.write; the pager
+    # script beside them assembles its hrefs from variables, which are not links to take.
+    row = ('<li><script>var str="{title}"; if(str.length>20) str=str.substring(0,20)+"...";'
+           "document.write(\"<a href='./202103/t2021031{n}_{n}.html' target='_blank' "
+           "title='{title}'>\"+str+\"</a>\");</script><span>2021-03-1{n}</span></li>")
+    pager = ('<div class="page"><script>var currentPage = 0; var countPage = 3; '
+             'document.write("<a href=\\"index"+"_"+(currentPage+1)+"."+"html\\">下一页</a>");'
+             "</script></div>")
+    body = '<ul class="list">' + "".join(row.format(title=TITLES[n], n=n) for n in range(3)) \
+        + "</ul>" + pager
+    listing = discover(page(body), COLUMN, domains=[HOST])
+    assert [(link.url, link.title, link.date) for link in listing.links] == [
+        (f"{BASE}/zcwj/202103/t2021031{n}_{n}.html", TITLES[n], f"2021-03-1{n}") for n in range(3)]
+    assert listing.next_pages == (BASE + "/zcwj/index_1.html",)
+
+
+def test_a_script_written_link_without_a_title_attribute_takes_the_scripts_title() -> None:
+    row = ("<tr><td><script>var t='{title}';document.write(\"<a href='/xxgk/202103/"
+           "t2021031{n}_{n}.html'>\"+t.substr(0,18)+\"</a>\");</script></td><td>2021-03-1{n}</td>"
+           "</tr>")
+    body = "<table>" + "".join(row.format(title=TITLES[n], n=n) for n in range(3)) + "</table>"
+    listing = discover(page(body), COLUMN, domains=[HOST])
+    assert [link.title for link in listing.links] == TITLES[:3]
+
+
+def test_onclick_links_and_rows_are_documents() -> None:
+    links = "".join(
+        f'<li><a href="javascript:void(0)" '
+        f"onclick=\"window.open('/art/2021/3/1{n}/art_1_{n}.html')\">{TITLES[n]}</a>"
+        f"<span>2021-03-1{n}</span></li>" for n in range(2))
+    row = (f"<li onclick=\"location.href='/art/2021/3/12/art_1_2.html'\"><span>{TITLES[2]}</span>"
+           "<span>2021-03-12</span></li>")
+    listing = discover(page(f"<ul>{links}{row}</ul>"), COLUMN, domains=[HOST])
+    assert [(link.url, link.title, link.date) for link in listing.links] == [
+        (f"{BASE}/art/2021/3/1{n}/art_1_{n}.html", TITLES[n], f"2021-03-1{n}") for n in range(3)]
+
+
+def test_link_pattern_selects_script_written_links() -> None:
+    rows_ = "".join(f"<li><script>document.write(\"<a href='/zcwj/doc{n}.html'>{TITLES[n]}"
+                    "</a>\");</script></li>" for n in range(3))
+    listing = discover(page(f"<ul>{rows_}</ul>"), COLUMN, domains=[HOST],
+                       link_pattern=r"/zcwj/doc\d+\.html")
+    assert [link.url for link in listing.links] == [f"{BASE}/zcwj/doc{n}.html" for n in range(3)]
+
+
+# ------------------------------------------------------------------ lists of unknown shape
+
+
+@pytest.mark.parametrize("href", [
+    "/info/1001/1234.htm",                  # 博达 (Boda) CMS: county and bureau sites
+    "/news/1234.html",
+    "/zwgk/zcwj/1234.htm",
+    "/xxgk/detail?id=1234",                 # Spring MVC detail without an extension
+    "/news_view.aspx?id=1234",
+    "/index.php?m=content&c=index&a=show&catid=1&id=1234",  # PHPCMS
+])
+def test_undated_rows_sharing_a_url_template_are_documents(href: str) -> None:
+    rows_ = "".join(f'<li><a href="{href.replace("1234", f"123{n}")}">{TITLES[n]}</a></li>'
+                    for n in range(4))
+    # Beside them, menus whose rows share a template too, varying a column or a page.
+    names = ["规范性文件目录汇编", "政府信息公开指南", "政府信息公开年报", "依申请公开办理"]
+    menus = "".join(
+        "<ul class=\"sub\">" + "".join(f'<li><a href="{menu.format(n)}">{name}</a></li>'
+                                       for n, name in enumerate(names)) + "</ul>"
+        for menu in ("/zwgk/list.jsp?catid={}", "/zwgk/list.aspx?page={}", "/zwgk/index_{}.html"))
+    listing = discover(page(f'{menus}<div class="list"><ul>{rows_}</ul></div>'), COLUMN,
+                       domains=[HOST])
+    assert [link.title for link in listing.links] == TITLES[:4]
+
+
+def test_dl_rows_with_the_date_in_dd() -> None:
+    records = "".join(f'<dl><dt><a href="/news/show-{n}.aspx">{TITLES[n]}</a></dt>'
+                      f"<dd>2021-03-1{n}</dd></dl>" for n in range(3))
+    pairs = "<dl>" + "".join(f'<dt><a href="/news/item-{n}.aspx">{TITLES[n + 1]}</a></dt>'
+                             f"<dd>2021-04-1{n}</dd>" for n in range(2)) + "</dl>"
+    listing = discover(page(f'<div class="list">{records}</div>{pairs}'), COLUMN, domains=[HOST])
+    assert [link.date for link in listing.links] == [
+        "2021-03-10", "2021-03-11", "2021-03-12", "2021-04-10", "2021-04-11"]
+
+
+def test_a_view_button_takes_its_title_from_its_row() -> None:
+    rows_ = "".join(f"<tr><td>{TITLES[n]}</td><td>2021-03-1{n}</td>"
+                    f'<td><a href="/xxgk/detail?id=10{n}">查看</a></td></tr>' for n in range(3))
+    listing = discover(page(f'<table class="list">{rows_}</table>'), COLUMN, domains=[HOST])
+    assert [(link.url, link.title, link.date) for link in listing.links] == [
+        (f"{BASE}/xxgk/detail?id=10{n}", TITLES[n], f"2021-03-1{n}") for n in range(3)]
+
+
+# ------------------------------------------------------------------- one document, one title
+
+
+def test_a_detail_link_and_the_title_link_are_one_document_with_the_title() -> None:
+    rows_ = "".join(f'<li><a href="/zcwj/202103/t2021031{n}_{n}.html">[详情]</a>'
+                    f'<a href="/zcwj/202103/t2021031{n}_{n}.html">{TITLES[n]}</a>'
+                    f"<span>2021-03-1{n}</span></li>" for n in range(3))
+    listing = discover(page(f"<ul>{rows_}</ul>"), COLUMN, domains=[HOST])
+    assert [link.title for link in listing.links] == TITLES[:3]
+
+
+def test_spellings_of_one_document_on_a_page_are_one_document() -> None:
+    rows_ = (rows(("/zcwj/202103/t20210310_0.html", TITLES[0], "2021-03-10"))
+             + rows((f"https://{HOST}/zcwj/202103/t20210310_0.html", TITLES[0], "2021-03-10"))
+             + rows(("http://example.gov.cn/zcwj/202103/t20210310_0.html", TITLES[0],
+                     "2021-03-10")))
+    listing = discover(page(f"<ul>{DOCS}{rows_}</ul>"), COLUMN, domains=[HOST])
+    assert [link.url for link in listing.links][-1] == BASE + "/zcwj/202103/t20210310_0.html"
+    assert len(listing.links) == 4
+
+
+def test_default_domains_take_the_portals_own_subdomains() -> None:
+    # The real Dingxi column lists a row on zwgk.dingxi.gov.cn (MANIFEST notes); the user gave
+    # only https://www.dingxi.gov.cn/col/col12377/index.html.
+    from monitor.config import SiteConfig
+
+    site = SiteConfig(id="dingxi", start_urls=["https://www.dingxi.gov.cn/col/col12377/index.html"])
+    recs = "".join(f"<record><![CDATA[<li><a href='{href}' title='{TITLES[n]}'>{TITLES[n]}</a>"
+                   f"<b>2021-11-0{n + 1}</b></li>]]></record>" for n, href in enumerate([
+                       "/art/2022/1/20/art_12377_1486865.html",
+                       "http://zwgk.dingxi.gov.cn/art/2021/11/4/art_12480_1461862.html",
+                       "http://dingxi.gov.cn/art/2021/11/3/art_12377_1461800.html"]))
+    listing = discover(f"<datastore><recordset>{recs}</recordset></datastore>",
+                       site.start_urls[0], domains=site.domains)
+    assert len(listing.links) == 3 and listing.offsite == ()
+
+
+def test_a_row_script_writing_its_link_from_variables_gives_the_address_literal() -> None:
+    row = ('<li><script>var url = "./202103/t2021031{n}_{n}.html"; var title = "{title}";'
+           "document.write(\"<a href='\" + url + \"' target='_blank'>\" + title.substr(0, 20)"
+           ' + "</a>");</script><span>2021-03-1{n}</span></li>')
+    body = "<ul>" + "".join(row.format(title=TITLES[n], n=n) for n in range(3)) + "</ul>"
+    listing = discover(page(body), COLUMN, domains=[HOST])
+    assert [(link.url, link.title) for link in listing.links] == [
+        (f"{BASE}/zcwj/202103/t2021031{n}_{n}.html", TITLES[n]) for n in range(3)]
