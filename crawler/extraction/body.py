@@ -30,14 +30,14 @@ from lxml import etree, html
 from trafilatura.settings import use_config
 
 from crawler.extraction.chrome import (
-    drop_chrome_lines,
     drop_related_blocks,
     is_footer_line,
     strip_chrome,
+    without_chrome,
 )
 from crawler.extraction.region import Region, prune_before
-from crawler.extraction.text import clean_text, collapse, normalize
-from crawler.extraction.title import title_element
+from crawler.extraction.text import clean_lines, clean_text, collapse, normalize
+from crawler.extraction.title import site_names_of, title_element
 from crawler.extraction.tree import BLOCK_TAGS, tag, text_content
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,7 @@ _MENU_ROW = re.compile(r"[^|｜，。；！？]{1,15}(?:[|｜][^|｜，。；！
 _UNLINKED_BEFORE = etree.XPath("preceding::text()[not(ancestor::a)][ancestor::body]",
                                smart_strings=False)
 _UNLINKED_AFTER = etree.XPath("following::text()[not(ancestor::a)]", smart_strings=False)
+_TEXT_FOLLOWS = etree.XPath("boolean(following::text()[not(ancestor::a)][normalize-space()])")
 
 
 def _trafilatura_config() -> ConfigParser:
@@ -222,9 +223,10 @@ def _wrap_loose_text(parent: etree._Element) -> None:
             current.append(node)
 
 
-def prepare_region(element: etree._Element) -> etree._Element:
+def prepare_region(element: etree._Element) -> tuple[etree._Element, str]:
     """A standalone ``<html><body><article>`` tree holding the region, reshaped for
-    trafilatura (see the module docstring)."""
+    trafilatura (see the module docstring), and its text as libxml2 serialises it
+    ("".join(itertext()) in one C call)."""
     region = copy.deepcopy(element)
     region.tail = None
     strip_chrome(region)
@@ -234,7 +236,9 @@ def prepare_region(element: etree._Element) -> etree._Element:
     for container in [region, *region.iter("div", "td", "section", "center")]:
         if (container is region or container in holders) and _loose_text(container):
             _wrap_loose_text(container)
-    drop_related_blocks(region)   # with lines made, before links are unwrapped
+    text = text_content(region)
+    if drop_related_blocks(region, text):     # with lines made, before links are unwrapped
+        text = text_content(region)
     etree.strip_tags(region, "a")
     page = html.Element("html")
     body = etree.SubElement(page, "body")
@@ -242,7 +246,7 @@ def prepare_region(element: etree._Element) -> etree._Element:
     article.text = region.text
     for child in list(region):
         article.append(child)
-    return page
+    return page, text
 
 
 def _size(text: str) -> int:
@@ -266,7 +270,7 @@ def _finish(text: str, title: str | None, *, trusted: bool,
     """Lines of chrome removed everywhere; on a page read whole, the site's name and rows of
     menu items from the start and footer lines from the end; a first line repeating the title
     removed (the title has its own field)."""
-    lines = drop_chrome_lines(clean_text(text))
+    lines = without_chrome(clean_lines(text))
     if not trusted:
         names = [normalize(name) for name in site_names if name]
         while lines and (_names_the_site(lines[0], names) or _menu_row(lines[0])):
@@ -293,8 +297,9 @@ def _lost_ends_restored(text: str, prepared: etree._Element, held: str) -> str:
     page's furniture, and an edit to it would go unseen. ``held``: the region's text without
     white space."""
     # Compared as serialised, converter debris and all, as the region's text holds it.
-    found = [line for line in text.split("\n") if line.strip()]
-    if not found or (held.startswith(_key(found[0])) and held.endswith(_key(found[-1]))):
+    opening = text.lstrip().partition("\n")[0]
+    closing = text.rstrip().rpartition("\n")[2]
+    if not opening or (held.startswith(_key(opening)) and held.endswith(_key(closing))):
         return text     # nothing lost at either end (most pages: no second reading)
     lines = clean_text(text).split("\n")
     own = clean_text(linearize(prepared)).split("\n")
@@ -313,9 +318,8 @@ def _lost_ends_restored(text: str, prepared: etree._Element, held: str) -> str:
 
 
 def from_region(region: Region, *, title: str | None, url: str | None) -> Body:
-    prepared = prepare_region(region.cut())
-    # The region's text as libxml2 serialises it: "".join(itertext()) in one C call.
-    held = _key(etree.tostring(prepared, method="text", encoding=str, with_tail=False))
+    prepared, text = prepare_region(region.cut())
+    held = _key(text)
     extracted = run_trafilatura(prepared, url)
     text = serialize(extracted) if extracted is not None else ""
     kept = _size(text)
@@ -338,14 +342,19 @@ def _start_at_title(body: etree._Element, title: str | None) -> None:
     div.zw-con, a redesign's new class names) leaves them to trafilatura, which keeps a top
     link bar or the logo's text as the first lines of the body."""
     element = title_element(body, title)
-    if element is not None \
-            and _size_of(_UNLINKED_AFTER(element)) > _size_of(_UNLINKED_BEFORE(element)):
+    if element is None:
+        return
+    before = _size_of(_UNLINKED_BEFORE(element))
+    if (_TEXT_FOLLOWS(element) if not before
+            else _size_of(_UNLINKED_AFTER(element)) > before):
         prune_before(element, body)
 
 
 def from_page(root: etree._Element, *, title: str | None, url: str | None,
-              site_names: Sequence[str] = ()) -> Body:
-    """The body of a page with no region: trafilatura decides what the main text is."""
+              site_name: str | None = None) -> Body:
+    """The body of a page with no region: trafilatura decides what the main text is.
+    ``site_name``: the site's name as the page declares it (<meta name="SiteName">)."""
+    site_names = site_names_of(root, title, [site_name or ""])
     strip_chrome(root)
     drop_related_blocks(root)
     body = root.find(".//body")
@@ -365,11 +374,11 @@ def from_page(root: etree._Element, *, title: str | None, url: str | None,
 
 
 def extract_body(root: etree._Element, region: Region | None, *, title: str | None,
-                 url: str | None, site_names: Sequence[str] = ()) -> Body:
+                 url: str | None, site_name: str | None = None) -> Body:
     """The body text. ``root`` must already have invisible elements and the metadata cut;
-    ``site_names``: the names the page gives its site (SiteName, <title>'s other parts)."""
+    ``site_name``: <meta name="SiteName">, if the page has it."""
     if region is not None:
         found = from_region(region, title=title, url=url)
         if found.text:
             return found
-    return from_page(root, title=title, url=url, site_names=site_names)
+    return from_page(root, title=title, url=url, site_name=site_name)

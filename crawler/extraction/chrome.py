@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 
 from lxml import etree
 
@@ -91,17 +91,21 @@ _LINES = frozenset(BLOCK_TAGS - {"br"})
 
 
 @cache
-def _related_headings() -> frozenset[str]:
-    return frozenset(w for word in words("related_headings")
-                     for w in (str(word), to_traditional(str(word))))
+def _related_headings() -> tuple[str, ...]:
+    return tuple(sorted({w for word in words("related_headings")
+                         for w in (str(word), to_traditional(str(word)))}))
 
 
 @cache
-def _texts_naming_related() -> etree.XPath:
-    """The text nodes holding a related-documents heading (libxml2 finds them: most pages
-    have none, and then nothing else is looked at)."""
-    found = " or ".join(f"contains(., '{w}')" for w in sorted(_related_headings()))
-    return etree.XPath(f"descendant::text()[{found}]", regexp=False)
+def _naming_related() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, _related_headings())))
+
+
+@lru_cache(maxsize=64)
+def _texts_holding(found: tuple[str, ...]) -> etree.XPath:
+    """The text nodes holding one of ``found`` (libxml2 finds them)."""
+    holding = " or ".join(f"contains(., '{w}')" for w in found)
+    return etree.XPath(f"descendant::text()[{holding}]", regexp=False)
 
 
 def _unlinked(element: etree._Element) -> str:
@@ -156,20 +160,30 @@ def _related_block(line: etree._Element) -> list[etree._Element]:
     return block if any(_has_link(element) for element in block) else []
 
 
-def drop_related_blocks(root: etree._Element) -> None:
+def drop_related_blocks(root: etree._Element, text: str | None = None) -> bool:
     """Remove related-documents blocks: a 相关链接/相关文件/相关阅读… heading, alone or with links
     after it, and the lines of links that follow it. Hanweb and TRS editors paste them into
     #zoom, templates inject them under the text (div.xgwj, or a bare <div>相关文件：<a>…); the CMS
     refreshes the titles as newer documents appear, and each refresh would be a "change". Read in
-    the tree, while links are still links: once unwrapped, nothing tells a title from a line."""
-    headings = _related_headings()
-    for text in _texts_naming_related()(root):
-        line = _line_holding(text)
+    the tree, while links are still links: once unwrapped, nothing tells a title from a line.
+    ``text``: ``root``'s text, if already at hand. Whether anything was removed."""
+    # Most pages name no such heading: one search of their text says so (libxml2 asked the
+    # same of every text node costs twenty times as much).
+    whole = text_content(root) if text is None else text
+    found = tuple(sorted(set(_naming_related().findall(whole))))
+    if not found:
+        return False
+    headings = frozenset(_related_headings())
+    removed = False
+    for node in _texts_holding(found)(root):
+        line = _line_holding(node)
         if line is None or line is root or line.getparent() is None \
                 or _unlinked(line) not in headings:
             continue
         for element in _related_block(_widest(line, root)):
             drop(element)
+            removed = True
+    return removed
 
 
 def in_furniture(element: etree._Element) -> bool:
@@ -186,38 +200,52 @@ def in_furniture(element: etree._Element) -> bool:
 
 
 _ANY = re.compile("")
+# A line ending with a full stop is a sentence, and a sentence is text: no chrome item ends
+# with one. (Anywhere in the line is not enough: 文字大小 garbled by a bad decode reads 文字大?。?)
+_SENTENCE_ENDS = ("。", "。）", "。”", "。)")
 
 
 @cache
-def _chrome_test() -> Callable[[str], bool]:
-    """Whether a line (white space collapsed, table cells separated by tabs) is chrome: made only
-    of the chrome items of words.yaml (``chrome_lines``), or a short line ending with a counter
-    (``chrome_inline``). A table row is chrome only when each of its cells is made of chrome
-    items: a row of an annual report (网站访问量<tab>1234567) is the report's."""
-    whole = whole_line_pattern("chrome_lines", "chrome_parts").fullmatch
-    anywhere = inline_pattern("chrome_inline").search
-    might = (inline_prefilter("chrome_inline") or _ANY).search
+def _chrome_patterns() -> tuple[Callable[[str], object], Callable[[str], object],
+                                Callable[[str], object]]:
+    """(whole, anywhere, might): a line made only of the chrome items of words.yaml
+    (``chrome_lines``); a counter ending a short line (``chrome_inline``), and the quick test
+    that a line may hold one."""
+    return (whole_line_pattern("chrome_lines", "chrome_parts").fullmatch,
+            inline_pattern("chrome_inline").search,
+            (inline_prefilter("chrome_inline") or _ANY).search)
 
-    def chrome(line: str) -> bool:
-        if len(line) >= _MAX_CHROME_LINE:
-            return False
-        if "\t" in line:
-            cells = [cell for cell in line.split("\t") if cell.strip()]
-            return bool(cells) and all(whole(cell.strip()) for cell in cells)
-        return bool(whole(line) or (might(line) and anywhere(line)))
 
-    return chrome
+def _chrome_row(row: str, whole: Callable[[str], object]) -> bool:
+    """A table row is chrome only when each of its cells is made of chrome items (a toolbar laid
+    out as a table): a row of an annual report (网站访问量<tab>1234567) is the report's."""
+    cells = [cell.strip() for cell in row.split("\t") if cell.strip()]
+    return bool(cells) and all(whole(cell) for cell in cells)
 
 
 def is_chrome_line(line: str) -> bool:
     """A short line that is chrome wherever it stands (浏览次数：128, 【打印本页】【关闭窗口】)."""
-    return _chrome_test()(line)
+    if len(line) >= _MAX_CHROME_LINE or line.endswith(_SENTENCE_ENDS):
+        return False
+    whole, anywhere, might = _chrome_patterns()
+    if "\t" in line:
+        return _chrome_row(line, whole)
+    return bool(whole(line) or (might(line) and anywhere(line)))
 
 
 def drop_chrome_lines(text: str) -> list[str]:
     """The lines of ``text`` that are not chrome."""
-    chrome = _chrome_test()
-    return [line for line in text.split("\n") if not chrome(line)]
+    return without_chrome(text.split("\n"))
+
+
+def without_chrome(lines: list[str]) -> list[str]:
+    """The ``lines`` that are not chrome (``is_chrome_line``, written out: a body has thousands
+    of lines)."""
+    whole, anywhere, might = _chrome_patterns()
+    return [line for line in lines
+            if len(line) >= _MAX_CHROME_LINE or line.endswith(_SENTENCE_ENDS)
+            or not (_chrome_row(line, whole) if "\t" in line
+                    else whole(line) or (might(line) and anywhere(line)))]
 
 
 def is_footer_line(line: str) -> bool:

@@ -27,7 +27,7 @@ from crawler.extraction.metatags import meta_tags
 from crawler.extraction.mojibake import misaligned_runs
 from crawler.extraction.region import find_region
 from crawler.extraction.result import Attachment, Extraction
-from crawler.extraction.title import choose_title, site_names_of
+from crawler.extraction.title import choose_title
 from crawler.extraction.tree import parse_html
 
 log = logging.getLogger(__name__)
@@ -111,8 +111,7 @@ def extract(raw: bytes, url: str, *, content_type: str | None = None,
                          site_names=[tags.get("SiteName", ""), tags.get("ColumnName", "")])
     attachments = tuple(Attachment(name, link) for name, link in find_attachments(root, url))
     meta.cut()
-    body = extract_body(root, region, title=title, url=url,
-                        site_names=site_names_of(root, title, [tags.get("SiteName", "")]))
+    body = extract_body(root, region, title=title, url=url, site_name=tags.get("SiteName"))
 
     if not metadata.get("publisher") and tags.get("ContentSource"):
         metadata["publisher"] = tags["ContentSource"]

@@ -88,15 +88,20 @@ def _without_zero_width(text: str) -> str:
     return text
 
 
-def clean_text(text: str) -> str:
-    """Paragraphs as published: debris gone, spaces collapsed, empty lines dropped; a table row's
-    cells stay separated by tabs."""
+def clean_lines(text: str) -> list[str]:
+    """The paragraphs of ``text`` as published: debris gone, spaces collapsed, empty lines
+    dropped; a table row's cells stay separated by tabs."""
     text = remove_debris(text.replace("\r\n", "\n").replace("\r", "\n"))
     rows = _without_zero_width(text).split("\n")
     # Without a table row in the text, _clean_row is the join below, without a call per line.
     lines = [_clean_row(row) for row in rows] if "\t" in text else \
         [" ".join(row.split()) for row in rows]
-    return "\n".join(filter(None, lines))
+    return list(filter(None, lines))
+
+
+def clean_text(text: str) -> str:
+    """``clean_lines`` as one text, a line break between paragraphs."""
+    return "\n".join(clean_lines(text))
 
 
 def to_simplified(text: str) -> str:

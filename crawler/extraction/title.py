@@ -93,12 +93,15 @@ def _headings(root: etree._Element) -> list[etree._Element]:
 def title_element(root: etree._Element, title: str | None) -> etree._Element | None:
     """The first heading (or element marked as the title) showing ``title`` as it is, outside
     links and page furniture: where the document starts on a page without a known container."""
-    wanted = normalize(title)
-    if not wanted:
+    if not title:
         return None
-    for element in _headings(root):
-        heading = _heading(element)
-        if heading is not None and heading.compared == wanted \
+    elements = _headings(root)
+    # A title chosen from a heading is that heading's text as shown: found without normalising
+    # every heading; a labelled title (信息名称) may be written otherwise.
+    shown = [e for e in elements if clean_line(text_content(e)) == title]
+    wanted = normalize(title)
+    for element in shown or elements:
+        if (shown or normalize(clean_line(text_content(element))) == wanted) \
                 and not any(tag(node) == "a" for node in element.iterancestors()) \
                 and not in_furniture(element):
             return element
