@@ -61,7 +61,6 @@ _MENU_ROW = re.compile(r"[^|｜，。；！？]{1,15}(?:[|｜][^|｜，。；！
 _UNLINKED_BEFORE = etree.XPath("preceding::text()[not(ancestor::a)][ancestor::body]",
                                smart_strings=False)
 _UNLINKED_AFTER = etree.XPath("following::text()[not(ancestor::a)]", smart_strings=False)
-_TEXT_FOLLOWS = etree.XPath("boolean(following::text()[not(ancestor::a)][normalize-space()])")
 
 
 def _trafilatura_config() -> ConfigParser:
@@ -344,9 +343,9 @@ def _start_at_title(body: etree._Element, title: str | None) -> None:
     element = title_element(body, title)
     if element is None:
         return
+    # Only links before it (a menu): trafilatura tells those from text itself.
     before = _size_of(_UNLINKED_BEFORE(element))
-    if (_TEXT_FOLLOWS(element) if not before
-            else _size_of(_UNLINKED_AFTER(element)) > before):
+    if before and _size_of(_UNLINKED_AFTER(element)) > before:
         prune_before(element, body)
 
 
