@@ -55,6 +55,7 @@ _MIN_COVERAGE = 0.85
 # A line naming the site is at least this long once normalised (示例市人民政府); shorter lines
 # (通知) are not taken for a part of the site's name.
 _MIN_SITE_NAME = 4
+_SLACK = 8
 _MENU_ROW = re.compile(r"[^|｜，。；！？]{1,15}(?:[|｜][^|｜，。；！？]{1,15}){2,}[|｜]?")
 # A page's own text before and after an element: text outside links (menus are links), in the
 # <body> (the <title> precedes everything).
@@ -257,9 +258,18 @@ def _menu_row(line: str) -> bool:
     return ("|" in line or "｜" in line) and bool(_MENU_ROW.fullmatch(line))
 
 
+def _short_enough(line: str, length: int) -> bool:
+    """Whether ``line`` may normalise to at most ``length`` characters: a first line is mostly
+    a sentence, told apart without normalising it (OpenCC). Generous: single spaces go when
+    normalising, and a line with converter debris (數(shù)) is always normalised."""
+    return len(line) <= 2 * length + _SLACK or "(" in line
+
+
 def _names_the_site(line: str, names: list[str]) -> bool:
     """The line is the site's name, or part of it (the logo's 示例市人民政府 of a site whose
     <title> says 示例市人民政府门户网站)."""
+    if not names or not _short_enough(line, max(map(len, names))):
+        return False
     key = normalize(line)
     return len(key) >= _MIN_SITE_NAME and any(key in name for name in names)
 
@@ -279,7 +289,8 @@ def _finish(text: str, title: str | None, *, trusted: bool,
     wanted = normalize(title)
     if wanted:
         # A line that is the title as given needs no normalising to be compared.
-        while lines and (lines[0] == title or normalize(lines[0]) == wanted):
+        while lines and (lines[0] == title or (_short_enough(lines[0], len(wanted))
+                                               and normalize(lines[0]) == wanted)):
             lines.pop(0)
     return "\n".join(lines)
 
