@@ -299,6 +299,19 @@ def _key(line: str) -> str:
     return "".join(line.split())
 
 
+def _ends(text: str) -> tuple[str, str]:
+    """The first and last lines of ``text`` that are not blank, found without copying the text
+    (a long document's)."""
+    start, end = 0, len(text)
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    first_break = text.find("\n", start, end)
+    opening = text[start:first_break if first_break >= 0 else end]
+    return opening, text[max(text.rfind("\n", start, end) + 1, start):end]
+
+
 def _lost_ends_restored(text: str, prepared: etree._Element, held: str) -> str:
     """trafilatura's reading of a region with the blocks it dropped at its start or end put back,
     as govwatch reads them (``linearize``, tables as tab-separated rows). A region is the CMS's
@@ -307,12 +320,19 @@ def _lost_ends_restored(text: str, prepared: etree._Element, held: str) -> str:
     page's furniture, and an edit to it would go unseen. ``held``: the region's text without
     white space."""
     # Compared as serialised, converter debris and all, as the region's text holds it.
-    opening = text.lstrip().partition("\n")[0]
-    closing = text.rstrip().rpartition("\n")[2]
+    opening, closing = _ends(text)
     if not opening or (held.startswith(_key(opening)) and held.endswith(_key(closing))):
         return text     # nothing lost at either end (most pages: no second reading)
     lines = clean_text(text).split("\n")
     own = clean_text(linearize(prepared)).split("\n")
+    span = _span(lines, own)
+    if span is None:
+        return text     # the two readings share no line: trafilatura's stands
+    return "\n".join([*own[:span[0]], *lines, *own[span[1] + 1:]])
+
+
+def _span(lines: list[str], own: list[str]) -> tuple[int, int] | None:
+    """Where trafilatura's ``lines`` start and end among govwatch's own reading of the region."""
     first: dict[str, int] = {}
     last: dict[str, int] = {}
     for n, line in enumerate(own):
@@ -322,9 +342,7 @@ def _lost_ends_restored(text: str, prepared: etree._Element, held: str) -> str:
     keys = [_key(line) for line in lines]
     start = next((first[key] for key in keys if key in first), None)
     end = next((last[key] for key in reversed(keys) if key in last), None)
-    if start is None or end is None or end < start:
-        return text     # the two readings share no line: trafilatura's stands
-    return "\n".join([*own[:start], *lines, *own[end + 1:]])
+    return None if start is None or end is None or end < start else (start, end)
 
 
 def from_region(region: Region, *, title: str | None, url: str | None) -> Body:
