@@ -30,6 +30,16 @@ def thousands(value: int) -> str:
     return f"{value:,}"
 
 
+# A table row's cells are separated by tabs in the text, and diffs compare the separators (a
+# value moved to another column is a tab deleted on one side of it and inserted on the other).
+# A tab shows as blank, so a changed one is drawn as a cell border.
+CELL_BORDER = "│"
+
+
+def cells(text: str) -> str:
+    return text.replace("\t", CELL_BORDER)
+
+
 def percent(value: float | None) -> str:
     """A share with one decimal. A text that changed never reads 100.0% similar (nor one with
     a trace in common 0.0%): the mail said "100%" beside the edit it reported."""
@@ -56,6 +66,7 @@ def environment() -> Environment:
     env.filters["local_time"] = local_time
     env.filters["thousands"] = thousands
     env.filters["percent"] = percent
+    env.filters["cells"] = cells
     return env
 
 

@@ -151,6 +151,18 @@ def test_a_small_edit_in_a_long_text_is_not_called_100_percent_similar(
     assert "与上一版相似度 99.9%" in html
 
 
+def test_a_value_moved_to_another_column_shows_the_cell_border(database: Database) -> None:
+    world = Archive(database)
+    cfg = config()
+    world.subscribe(cfg)
+    table = "抽检结果如下。\n企业名称\t合格\t不合格\n示例食品有限公司\t√\t"
+    doc = world.document("wuxi-fgw", "食品安全抽检信息", text=table)
+    world.revise(doc, text=table.replace("\t√\t", "\t\t√"))
+    _, text, html = render_digest(_digests(database, cfg)["analyst"], cfg)
+    assert "│</ins>" in html and "│</del>" in html
+    assert "{+│+}" in text and "[-│-]" in text
+
+
 @pytest.mark.parametrize(("value", "shown"), [
     (None, ""), (1.0, "100.0%"), (0.9996, "99.9%"), (0.9951, "99.5%"), (0.5, "50.0%"),
     (0.0004, "0.1%"), (0.0, "0.0%")])

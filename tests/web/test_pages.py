@@ -116,3 +116,15 @@ def test_css_is_served_and_cached(client: TestClient) -> None:
     again = client.get("/static/govwatch.css", headers={"if-none-match": css.headers["etag"]})
     assert again.status_code == 304
     assert client.get("/static/../settings.py").status_code == 404
+
+
+def test_a_value_moved_to_another_column_shows_the_cell_border() -> None:
+    from monitor.diff import diff_texts
+    from monitor.web.diffview import rows
+    from monitor.web.render import web_environment
+
+    diff = diff_texts("企业名称\t合格\t不合格\n示例食品有限公司\t√\t",
+                      "企业名称\t合格\t不合格\n示例食品有限公司\t\t√")
+    macros = web_environment().get_template("web/_partials/diff.html").module
+    html = str(macros.side_by_side(rows(diff), "第 1 版", "第 2 版"))  # type: ignore[attr-defined]
+    assert "<ins>│</ins>" in html and "<del>│</del>" in html
