@@ -90,22 +90,53 @@ def _headings(root: etree._Element) -> list[etree._Element]:
     return found
 
 
+# The text nodes that are a given text, white space aside.
+_TEXT_IS = etree.XPath("descendant::text()[normalize-space(.) = $text]", regexp=False)
+
+
+def _is_heading(element: etree._Element) -> bool:
+    """A heading, or an element templates mark as the title (``_headings``' elements)."""
+    name = element.tag
+    if name in _HEADINGS:
+        return True
+    if name not in _MARKABLE:
+        return False
+    classes, ident = element.get("class"), element.get("id")
+    return bool(classes or ident) and _marked_title(element, f"{classes or ''} {ident or ''}")
+
+
+def _own_heading(element: etree._Element) -> bool:
+    return not any(tag(node) == "a" for node in element.iterancestors()) \
+        and not in_furniture(element)
+
+
+def _heading_showing(root: etree._Element, title: str) -> etree._Element | None:
+    """The heading whose text node is ``title``, found by libxml2 (a title chosen from a heading
+    is its text as shown): no walk through every paragraph of a long page."""
+    for node in _TEXT_IS(root, text=title):
+        for element in ancestors_or_self(node.getparent()) if not node.is_tail else ():
+            if clean_line(text_content(element)) != title:
+                break
+            if _is_heading(element):
+                if _own_heading(element):
+                    return element
+                break
+    return None
+
+
 def title_element(root: etree._Element, title: str | None) -> etree._Element | None:
-    """The first heading (or element marked as the title) showing ``title`` as it is, outside
-    links and page furniture: where the document starts on a page without a known container."""
+    """The first heading (or element marked as the title) showing ``title``, outside links and
+    page furniture: where the document starts on a page without a known container."""
     if not title:
         return None
-    elements = _headings(root)
-    # A title chosen from a heading is that heading's text as shown: found without normalising
-    # every heading; a labelled title (信息名称) may be written otherwise.
-    shown = [e for e in elements if clean_line(text_content(e)) == title]
+    found = _heading_showing(root, title)
+    if found is not None:
+        return found
+    # A title with markup inside its heading, or a labelled title (信息名称) written otherwise.
     wanted = normalize(title)
-    for element in shown or elements:
-        if (shown or normalize(clean_line(text_content(element))) == wanted) \
-                and not any(tag(node) == "a" for node in element.iterancestors()) \
-                and not in_furniture(element):
-            return element
-    return None
+    return next((element for element in _headings(root)
+                 if normalize(clean_line(text_content(element))) == wanted
+                 and _own_heading(element)), None)
 
 
 def site_names_of(root: etree._Element, title: str | None, declared: list[str]) -> list[str]:
