@@ -10,6 +10,7 @@ templates that mark the title with a class (Hanweb ``p.sp_title``) count as head
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lxml import etree
@@ -77,32 +78,20 @@ def _marked_title(element: etree._Element, marker: str) -> bool:
 
 
 def _headings(root: etree._Element) -> list[etree._Element]:
+    return list(_each_heading(root))
+
+
+def _each_heading(root: etree._Element) -> Iterator[etree._Element]:
+    """``_headings``, one by one: a search for one of them stops at it."""
     body = root.find("body")
-    found = []
     for element in (body if body is not None else root).iter(*_HEADINGS, *_MARKABLE):
         if element.tag in _HEADINGS:
-            found.append(element)
+            yield element
             continue
         # Most of these elements have neither a class nor an id: each read once.
         classes, ident = element.get("class"), element.get("id")
         if (classes or ident) and _marked_title(element, f"{classes or ''} {ident or ''}"):
-            found.append(element)
-    return found
-
-
-# The text nodes that are a given text, white space aside.
-_TEXT_IS = etree.XPath("descendant::text()[normalize-space(.) = $text]", regexp=False)
-
-
-def _is_heading(element: etree._Element) -> bool:
-    """A heading, or an element templates mark as the title (``_headings``' elements)."""
-    name = element.tag
-    if name in _HEADINGS:
-        return True
-    if name not in _MARKABLE:
-        return False
-    classes, ident = element.get("class"), element.get("id")
-    return bool(classes or ident) and _marked_title(element, f"{classes or ''} {ident or ''}")
+            yield element
 
 
 def _own_heading(element: etree._Element) -> bool:
@@ -110,31 +99,19 @@ def _own_heading(element: etree._Element) -> bool:
         and not in_furniture(element)
 
 
-def _heading_showing(root: etree._Element, title: str) -> etree._Element | None:
-    """The heading whose text node is ``title``, found by libxml2 (a title chosen from a heading
-    is its text as shown): no walk through every paragraph of a long page."""
-    for node in _TEXT_IS(root, text=title):
-        for element in ancestors_or_self(node.getparent()) if not node.is_tail else ():
-            if clean_line(text_content(element)) != title:
-                break
-            if _is_heading(element):
-                if _own_heading(element):
-                    return element
-                break
-    return None
-
-
 def title_element(root: etree._Element, title: str | None) -> etree._Element | None:
     """The first heading (or element marked as the title) showing ``title``, outside links and
     page furniture: where the document starts on a page without a known container."""
     if not title:
         return None
-    found = _heading_showing(root, title)
-    if found is not None:
-        return found
+    # A title chosen from a heading is that heading's text as shown: found without normalising
+    # any heading, and the walk stops there (the title is near the top of a page).
+    for element in _each_heading(root):
+        if clean_line(text_content(element)) == title and _own_heading(element):
+            return element
     # A title with markup inside its heading, or a labelled title (信息名称) written otherwise.
     wanted = normalize(title)
-    return next((element for element in _headings(root)
+    return next((element for element in _each_heading(root)
                  if normalize(clean_line(text_content(element))) == wanted
                  and _own_heading(element)), None)
 
