@@ -20,6 +20,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from crawler.urls import canonical_url
@@ -36,15 +37,23 @@ class Comparable:
     attachments: tuple[str, ...]
 
 
+@lru_cache(maxsize=4096)
+def file_url(url: str) -> str:
+    """An attachment's URL as matched: canonical (crawler.urls: no fragment, session or
+    cache-busting token — Hanweb adds ``&t=<timestamp>`` to a file's link on every view).
+    Remembered: ingest compares each stored file's URL several times a fetch (the fingerprint,
+    the stored version's comparison form, the likeness check), and w3lib takes tens of
+    microseconds a URL."""
+    return canonical_url(url) if url else ""
+
+
 def attachment_key(attachment: Mapping[str, Any]) -> str:
-    """An attachment as compared: its content hash when known, else its canonical URL
-    (crawler.urls: no fragment, session or cache-busting token — a file too large to download
-    is known by its URL alone, and Hanweb adds ``&t=<timestamp>`` to it on every view)."""
+    """An attachment as compared: its content hash when known, else its canonical URL (a file
+    too large to download is known by its URL alone)."""
     sha = attachment.get("sha256")
     if sha:
         return str(sha)
-    url = str(attachment.get("url") or "")
-    return "url:" + (canonical_url(url) if url else "")
+    return "url:" + file_url(str(attachment.get("url") or ""))
 
 
 def comparable(title: str | None, text: str, metadata: Mapping[str, Any],

@@ -27,8 +27,7 @@ from crawler.extraction import EXTRACTOR_VERSION, ExtractOptions, extract
 from crawler.extraction.result import Attachment, Extraction
 from crawler.items import FetchedAttachment
 from crawler.outcomes import FetchOutcome
-from crawler.urls import canonical_url
-from monitor.fingerprint import fingerprint
+from monitor.fingerprint import file_url, fingerprint
 from monitor.folding import fold, text_key
 from monitor.store.records import VersionRecord
 
@@ -65,10 +64,10 @@ def current_extractor() -> str:
 
 
 def _url_key(url: Any) -> str:
-    """An attachment URL as matched: canonical (crawler.urls), so that a version stored before
-    extraction canonicalised its links (``downfile.jsp?filename=x.pdf&t=1712345678``) and a
+    """An attachment URL as matched: canonical (``fingerprint.file_url``), so that a version
+    stored before extraction canonicalised its links (``downfile.jsp?filename=x.pdf&t=…``) and a
     download handed on under the URL as linked find the same file."""
-    return canonical_url(str(url)) if url else ""
+    return file_url(str(url)) if url else ""
 
 
 def resolve_attachments(listed: Iterable[Attachment], fetched: Iterable[FetchedAttachment],
