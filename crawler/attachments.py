@@ -25,6 +25,7 @@ from crawler.failures import failure_outcome
 from crawler.faults import classify_status
 from crawler.items import FetchedAttachment, PageResult
 from crawler.outcomes import FetchOutcome
+from crawler.redirects import INSPECTED, moved
 
 if TYPE_CHECKING:
     from crawler.context import CrawlContext
@@ -103,7 +104,7 @@ class AttachmentDownloads:
                           errback=self.attachment_failed, dont_filter=True, headers=headers,
                           cb_kwargs={"result": result, "attachment": attachment,
                                      "pending": pending, "done": done, "previous": previous},
-                          meta={"handle_httpstatus_all": True,
+                          meta={"handle_httpstatus_list": INSPECTED,
                                 "download_maxsize": self.attachment_maxsize,
                                 # Files often live on the portal's file server (another host).
                                 "allow_offsite": True})
@@ -119,7 +120,14 @@ class AttachmentDownloads:
                          previous: dict[str, dict[str, Any]]) -> Iterator[Request | PageResult]:
         known = previous.get(attachment.url, {})
         content_type = header(response, "Content-Type")
-        if response.status == 304 and known.get("sha256"):
+        landed = moved(response.request, response)
+        if landed is not None:
+            # A file's URL sent to 首页 or a login page: not the file (a file moved to the
+            # portal's file server, or from http to https, is followed and stored as the file).
+            self._stat(f"attachment/{landed.outcome}")
+            fetched = FetchedAttachment(attachment.name, attachment.url, landed.outcome,
+                                        detail=landed.reason)
+        elif response.status == 304 and known.get("sha256"):
             self._stat("attachment/not_modified")
             fetched = FetchedAttachment(
                 attachment.name, attachment.url, FetchOutcome.NOT_MODIFIED, known["sha256"],

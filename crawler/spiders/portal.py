@@ -15,6 +15,12 @@ A run asks only for what it must:
 Every request is ``dont_filter``: the spider keeps its own sets of what it asked for, so that a
 redirect to the same URL (a cookie wall reloading itself) is followed, reaches
 REDIRECT_MAX_TIMES and is reported, instead of vanishing in Scrapy's duplicate filter.
+
+Redirects are followed (``crawler.redirects.INSPECTED``): http→https and ``/zcwj`` → ``/zcwj/``
+are everywhere on gov.cn, and a portal that moved its documents answers their old URLs with a
+301. A document keeps the identity it was listed under (``PageResult.url``, the canonical URL
+asked for) and records where it landed (``fetched_url``); a redirect to 首页, a column index, a
+login or an error page (``crawler.faults.landing``) is not the document, nor the column.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ from crawler.faults import Verdict, diagnose
 from crawler.items import FetchedAttachment, ListPageResult, PageResult
 from crawler.outcomes import FetchOutcome
 from crawler.pagination import NextPage, xml_encoding
+from crawler.redirects import INSPECTED, asked_url, moved
 from crawler.urls import canonical_url
 from monitor.config import SiteConfig
 from monitor.store.records import DocumentRecord
@@ -127,7 +134,7 @@ class PortalSpider(AttachmentDownloads, Spider):
             callback=self.parse_list, errback=self.list_failed, dont_filter=True, priority=-10,
             cb_kwargs={"page": page, "column": column, "known_pages": known_pages,
                        "after": target if target.jpage else None},
-            meta={"handle_httpstatus_all": True})
+            meta={"handle_httpstatus_list": INSPECTED})
         if target.method == "POST":
             # Hanweb's dataproxy.jsp, as jpage.js asks it (jQuery sends forms as UTF-8).
             return FormRequest(target.url, formdata=dict(target.form), encoding="utf-8",
@@ -154,11 +161,17 @@ class PortalSpider(AttachmentDownloads, Spider):
                 yield request
                 return
         state.list_pages += 1
-        source = self._list_source(response)
         result = partial(ListPageResult, self.site.id, response.url, page,
                          fetched_at=_now(), http_status=response.status,
                          duration_ms=_latency_ms(response),
                          size=len(response.body))
+        landed = moved(response.request, response)
+        if landed is not None:
+            # A column redirected to 首页 lists 首页's news: not the column, and not its end.
+            self._list_failed(column, landed.outcome, landed.reason)
+            yield result(landed.outcome, detail=landed.reason)
+            return
+        source = self._list_source(response)
         verdict = diagnose(response.status, source)
         listing = None
         if verdict.outcome in (FetchOutcome.SOFT_404, FetchOutcome.MAINTENANCE) \
@@ -278,20 +291,29 @@ class PortalSpider(AttachmentDownloads, Spider):
         return Request(url, callback=self.parse_detail, errback=self.detail_failed,
                        headers=headers, dont_filter=True,
                        cb_kwargs={"doc": doc, "list_title": list_title, "list_date": list_date},
-                       meta={"handle_httpstatus_all": True})
+                       meta={"handle_httpstatus_list": INSPECTED})
 
     def parse_detail(self, response: Response, doc: DocumentRecord | None,
                      list_title: str | None, list_date: str | None
                      ) -> Iterator[Request | PageResult]:
         state = self.context.state
         self._recheck_done(response.request)
-        url = canonical_url(response.request.url if response.request else response.url)
+        # The document is the URL it was listed under, wherever redirects took the fetch.
+        url = canonical_url(asked_url(response.request, response.url))
         content_type = header(response, "Content-Type")
         result = partial(
             PageResult, site_id=self.site.id, url=url, fetched_url=response.url,
             fetched_at=_now(), http_status=response.status, content_type=content_type,
             duration_ms=_latency_ms(response),
             list_title=list_title, list_date=list_date)
+        landed = moved(response.request, response) \
+            if response.status < 300 or response.status == 304 else None
+        if landed is not None:
+            # 首页 or a login page in the document's place (a removed document's URL sent to
+            # 首页): neither the document nor evidence that it is gone.
+            self._stat(f"fetch/{landed.outcome}")
+            yield result(outcome=landed.outcome, detail=landed.reason)
+            return
         sent = response.request.headers if response.request is not None else {}
         if response.status == 304 and (b"If-None-Match" in sent or b"If-Modified-Since" in sent):
             state.detail_ok += 1
@@ -345,9 +367,10 @@ class PortalSpider(AttachmentDownloads, Spider):
         self._stat(f"fetch/{outcome}")
         if outcome == FetchOutcome.CHALLENGE:
             self._challenged(reason)
-        return PageResult(site_id=self.site.id, url=canonical_url(request.url),
-                          fetched_url=request.url, outcome=outcome, fetched_at=_now(),
-                          detail=reason, list_title=request.cb_kwargs.get("list_title"),
+        url = canonical_url(asked_url(request, request.url))
+        return PageResult(site_id=self.site.id, url=url, fetched_url=request.url,
+                          outcome=outcome, fetched_at=_now(), detail=reason,
+                          list_title=request.cb_kwargs.get("list_title"),
                           list_date=request.cb_kwargs.get("list_date"))
 
     # ---------------------------------------------------------------------------- rechecks

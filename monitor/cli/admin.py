@@ -81,7 +81,8 @@ def _check_site(site: SiteConfig, user_agent: str | None) -> bool:
 
     good = True
     for column in check_site(site, user_agent or crawl_settings.USER_AGENT):
-        head = f"    {column.url}: "
+        head = f"    {column.url}: " + (f"redirected to {column.fetched_url}: "
+                                          if column.fetched_url else "")
         if column.outcome != "ok":
             click.echo(head + f"{column.outcome}" + (f" — {column.reason}" if column.reason
                                                       else ""))

@@ -64,7 +64,12 @@ def test_site_definition_builds_its_start_requests(origin: str, site: SiteConfig
     for request in requests:
         assert request.method == "GET" and request.callback == spider.parse_list
         assert in_domains(request.url, site.domains)
-        assert request.meta["handle_httpstatus_all"] is True
+        # Error pages reach the callback (faults.diagnose reads them); redirects are left to
+        # RedirectMiddleware, which follows them (/zcwj → /zcwj/, http → https).
+        statuses = request.meta["handle_httpstatus_list"]
+        assert all(status in statuses for status in (304, 400, 403, 404, 410, 412, 500, 503))
+        assert not [status for status in (301, 302, 303, 307, 308) if status in statuses]
+        assert "handle_httpstatus_all" not in request.meta
     if origin == "seeds":
         # This machine has no internet: seeded portals are marked as not checked live.
         assert site.verified is False and site.name and site.notes
