@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from monitor.diff import ParagraphDiff, Segment, TextDiff, diff_texts
+from monitor.fingerprint import file_url
 from monitor.folding import display_form, fold, text_key
 
 STATUS_KEYS = ("status", "abolished")  # 效力状况 and 废止日期: a `status` event, not `changed`
@@ -155,7 +156,7 @@ def _title_changes(old: str | None, new: str | None,
 
 
 def _identity(attachment: Mapping[str, Any]) -> str:
-    return str(attachment.get("sha256") or attachment.get("url"))
+    return str(attachment.get("sha256") or file_url(str(attachment.get("url") or "")))
 
 
 def _label(attachment: Mapping[str, Any]) -> str:
@@ -164,9 +165,12 @@ def _label(attachment: Mapping[str, Any]) -> str:
 
 def _match(item: Mapping[str, Any], pool: list[Mapping[str, Any]]) -> Mapping[str, Any] | None:
     """The old attachment a new one is: same bytes, else same URL, else same name."""
-    sha, url, name = item.get("sha256"), item.get("url"), fold(str(item.get("name") or ""))
+    # URLs compared as the fingerprint compares them: canonical (a version stored before
+    # attachment URLs were canonical holds the link with its cache-busting token).
+    sha, name = item.get("sha256"), fold(str(item.get("name") or ""))
+    url = file_url(str(item.get("url") or ""))
     tests = ((lambda c: bool(sha) and c.get("sha256") == sha),
-             (lambda c: bool(url) and c.get("url") == url),
+             (lambda c: bool(url) and file_url(str(c.get("url") or "")) == url),
              (lambda c: bool(name) and fold(str(c.get("name") or "")) == name))
     for test in tests:
         for candidate in pool:

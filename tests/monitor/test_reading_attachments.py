@@ -33,3 +33,17 @@ def test_an_unknown_file_is_compared_by_its_canonical_url() -> None:
     assert attachment_key({"url": LINKED, "sha256": None}) == \
         attachment_key({"url": CANONICAL + "#page=2", "sha256": None}) == "url:" + CANONICAL
     assert attachment_key({"url": CANONICAL, "sha256": "ab" * 32}) == "ab" * 32
+
+
+def test_a_change_set_matches_files_by_their_canonical_url() -> None:
+    # A version stored with the token in the link, then an edit to the text: the file is the
+    # same one, not "removed" and "added".
+    from monitor.changes import Snapshot, compare
+
+    old = Snapshot("通知", "第一段。", {}, [{"name": "附件.pdf", "url":
+                   "http://127.0.0.1:1/downfile.jsp?filename=plan.pdf&t=1712345678"}])
+    new = Snapshot("通知", "第一段有修改。", {}, [{"name": "申报表.pdf", "url":
+                   "http://127.0.0.1:1/downfile.jsp?filename=plan.pdf&t=1712349999"}])
+    change = compare(old, new)
+    assert change.text_changed
+    assert change.attachments == {"added": [], "removed": [], "changed": []}
