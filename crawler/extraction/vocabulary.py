@@ -49,7 +49,10 @@ def _both_scripts(key: str, parts_key: str | None = None) -> list[str]:
 
     parts = {str(k): str(v) for k, v in words(parts_key).items()} if parts_key else {}
     patterns = [_expanded(str(p), parts) for p in words(key)]
-    return list(dict.fromkeys(patterns + [to_traditional(p) for p in patterns]))
+    # OpenCC converts by phrase (发布 → 發佈, the Taiwan form), portals mostly by character
+    # (發布: seed document 000): both.
+    by_character = ["".join(to_traditional(c) for c in p) for p in patterns]
+    return list(dict.fromkeys(patterns + [to_traditional(p) for p in patterns] + by_character))
 
 
 @cache

@@ -72,6 +72,9 @@ def test_body_lines_are_not_chrome(line: str) -> None:
     "字号：默认", "字体：", "字体：[大 中 小]", "【字号 大 中 小】",
     "本页生成时间：2026-03-01 10:00:01", "发布时间：3天前", "发布时间：刚刚",
     "发布时间：昨天 10:32", "更新时间：15分钟前",
+    # traditional script as portals convert it, character by character (發布), and as OpenCC
+    # converts phrases (發佈)
+    "發布時間：3天前", "發佈時間：3天前", "當前位置：首頁 > 政務公開", "瀏覽次數：12",
     # a line made only of chrome items
     "打印本页 | 关闭窗口", "[ 大 中 小 ]", "返回顶部", "【返回顶部】【关闭本页】",
     "扫一扫在手机打开当前页面", "【字体：大 中 小】【打印】【关闭】", "相关链接：", "延伸阅读",
