@@ -124,6 +124,9 @@ def serialize(body: etree._Element) -> str:
     return "".join(parts)
 
 
+_ROW_START = re.compile(r"\n *\t")
+
+
 def linearize(element: etree._Element) -> str:
     """Visible text with a line break at block elements; a table row's cells separated by tabs.
     Used where trafilatura returned nothing or too little."""
@@ -143,8 +146,9 @@ def linearize(element: etree._Element) -> str:
             if node is not element and node.tail:
                 parts.append(node.tail)
     text = "".join(parts)
-    # Tabs opened each cell: drop the one before a row's first cell.
-    return re.sub(r"\n[ \t]*\t", "\n", text)
+    # Tabs opened each cell: drop the one before a row's first cell, and only that one (an
+    # empty first cell's own tab says which column the next value is in).
+    return _ROW_START.sub("\n", text)
 
 
 def _block_holders(root: etree._Element) -> set[etree._Element]:

@@ -121,3 +121,17 @@ def test_nothing_lost_at_the_ends_needs_no_second_reading(
     html = '<div id="zoom"><p>第一段。</p><p>第二段。</p><p>2021年3月1日</p></div>'
     x = extract(f"<html><body>{html}</body></html>".encode(), "http://x.gov.cn/1.html")
     assert x.text == "第一段。\n第二段。\n2021年3月1日"
+
+
+def test_linearize_keeps_an_empty_first_cell() -> None:
+    # Read without trafilatura, a row whose first cell is empty keeps that cell's tab: the
+    # mark stays under 合格 and a move to 不合格 is a change.
+    from lxml import html as lxml_html
+
+    from crawler.extraction.body import linearize
+
+    table = lxml_html.fromstring(
+        "<div><table><tr><td>企业名称</td><td>合格</td><td>不合格</td></tr>"
+        "<tr><td></td><td>√</td><td></td></tr></table></div>")
+    rows = [line for line in linearize(table).split("\n") if line.strip()]
+    assert rows == ["企业名称\t合格\t不合格", "\t√\t"]
