@@ -58,15 +58,17 @@ def _name(link: etree._Element, url: str) -> str:
 _HREFS = etree.XPath("descendant-or-self::a/@href", smart_strings=False, regexp=False)
 
 
+def _base(root: etree._Element, base_url: str) -> str:
+    base_el = root.find(".//base[@href]")
+    return urljoin(base_url, base_el.get("href", "")) if base_el is not None else base_url
+
+
 def find_attachments(root: html.HtmlElement, base_url: str) -> list[tuple[str, str]]:
     """(name, absolute URL) of each attachment link, in page order, one per URL."""
     # Joined by line breaks, so that no match spans two hrefs.
     if not _MENTIONS_EXTENSION.search("\n".join(_HREFS(root))):
         return []
-    base = base_url
-    base_el = root.find(".//base[@href]")
-    if base_el is not None:
-        base = urljoin(base_url, base_el.get("href", ""))
+    base = _base(root, base_url)
     seen: set[str] = set()
     found: list[tuple[str, str]] = []
     for link in root.iter("a"):
@@ -83,4 +85,54 @@ def find_attachments(root: html.HtmlElement, base_url: str) -> list[tuple[str, s
             continue
         seen.add(url)
         found.append((_name(link, url), url))
+    return found
+
+
+# A body with fewer characters of text than this, in a content region that shows images, is
+# those images: a scanned notice, a 政策图解, a 招聘公告 set as one picture.
+IMAGE_ONLY_TEXT = 30
+
+
+# Pictures of the page's furniture by their file name (a column banner, a logo, a button or a
+# QR code set inside the content container, as the Pingtan TRS template does).
+_FURNITURE_IMAGE = re.compile(r"banner|logo|icon|ico[_.-]|btn|button|(?:^|[_.-])bg[_.-]|"
+                              r"spacer|blank|arrow|ewm|qrcode|erweima|share|print|close",
+                              re.I)
+
+
+def _in_chrome(element: etree._Element, region: etree._Element) -> bool:
+    """Inside a share bar, a QR code block or another chrome container of the region."""
+    from crawler.extraction.chrome import CHROME_ATTR
+
+    for node in element.iterancestors():
+        marker = f"{node.get('class', '')} {node.get('id', '')}".strip()
+        if marker and CHROME_ATTR.search(marker):
+            return True
+        if node is region:
+            break
+    return False
+
+
+def body_images(root: etree._Element, region: etree._Element, base_url: str
+                ) -> list[tuple[str, str]]:
+    """(name, canonical URL) of the images a document's content region shows, in page order,
+    one per URL. For a document that is its images, they are what can change: kept as its
+    attachments, they are downloaded and hashed like files (a replaced picture is a change, the
+    same picture moved to another file server is not)."""
+    base = _base(root, base_url)
+    seen: set[str] = set()
+    found: list[tuple[str, str]] = []
+    for image in region.iter("img"):
+        src = (image.get("src") or image.get("data-src") or "").strip()
+        if not src or src.startswith("data:") or _in_chrome(image, region):
+            continue
+        url = urljoin(base, src)
+        if urlsplit(url).scheme not in ("http", "https"):
+            continue
+        url = canonical_url(url)
+        if url in seen or _FURNITURE_IMAGE.search(_file_name(url)):
+            continue
+        seen.add(url)
+        name = clean_line(image.get("alt") or image.get("title") or "") or _file_name(url)
+        found.append((name, url))
     return found

@@ -17,7 +17,7 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.etree import XPathError
 
-from crawler.extraction.attachments import find_attachments
+from crawler.extraction.attachments import IMAGE_ONLY_TEXT, body_images, find_attachments
 from crawler.extraction.body import extract_body
 from crawler.extraction.chrome import strip_invisible
 from crawler.extraction.dates import date_from_url, find_dates, parse_date
@@ -25,7 +25,7 @@ from crawler.extraction.encoding import decode_page
 from crawler.extraction.metadata import extract_metadata
 from crawler.extraction.metatags import meta_tags
 from crawler.extraction.mojibake import misaligned_runs
-from crawler.extraction.region import find_region
+from crawler.extraction.region import Region, find_region, picture_container
 from crawler.extraction.result import Attachment, Extraction
 from crawler.extraction.title import choose_title
 from crawler.extraction.tree import parse_html
@@ -44,7 +44,8 @@ __all__ = ["EXTRACTOR_REVISION", "EXTRACTOR_VERSION", "ExtractOptions", "extract
 # related-documents blocks (a 相关链接/相关文件… heading and the links under it) cut in the tree;
 # a page without a known container read from the element showing the title, without leading
 # lines naming the site or rows of menu items; in a region, the blocks trafilatura dropped at
-# its start or end (a closing <h3>附件：…</h3>) put back as govwatch reads them.
+# its start or end (a closing <h3>附件：…</h3>) put back as govwatch reads them; a document that
+# is its pictures (almost no text) keeps them as attachments.
 EXTRACTOR_REVISION = 3
 EXTRACTOR_VERSION = f"govwatch-extract/{EXTRACTOR_REVISION} trafilatura/{trafilatura.__version__}"
 
@@ -84,6 +85,20 @@ def _published(metadata: dict[str, str | None], tags: dict[str, str], url: str,
     return dates[-1] if dates else None
 
 
+def _images_as_body(root: etree._Element, region: Region | None, url: str, text: str,
+                    attachments: tuple[Attachment, ...]) -> tuple[Attachment, ...]:
+    """The content region's images, when the document is its images (almost no text). Only a
+    region or a CMS content container: a page's other pictures are logos and banners."""
+    if len("".join(text.split())) >= IMAGE_ONLY_TEXT:
+        return ()
+    container = region.element if region is not None else picture_container(root)
+    if container is None:
+        return ()
+    linked = {a.url for a in attachments}
+    return tuple(Attachment(name, link) for name, link in body_images(root, container, url)
+                 if link not in linked)
+
+
 def extract(raw: bytes, url: str, *, content_type: str | None = None,
             options: ExtractOptions | None = None) -> Extraction:
     """Extract one detail page. Never raises on bad markup; what is missing is in ``warnings``."""
@@ -112,6 +127,8 @@ def extract(raw: bytes, url: str, *, content_type: str | None = None,
     attachments = tuple(Attachment(name, link) for name, link in find_attachments(root, url))
     meta.cut()
     body = extract_body(root, region, title=title, url=url, site_name=tags.get("SiteName"))
+    images = _images_as_body(root, region, url, body.text, attachments)
+    attachments += images
 
     if not metadata.get("publisher") and tags.get("ContentSource"):
         metadata["publisher"] = tags["ContentSource"]
@@ -122,7 +139,9 @@ def extract(raw: bytes, url: str, *, content_type: str | None = None,
     warnings = []
     if decoded.note:
         warnings.append(f"encoding: {decoded.note}")
-    if not body.text:
+    if images:
+        warnings.append(f"the body is {len(images)} image(s), kept as attachments")
+    elif not body.text:
         warnings.append("no body text found")
     elif body.how.endswith("fallback"):
         warnings.append("body read without trafilatura (it returned nothing or too little)")

@@ -193,6 +193,18 @@ def find_region(root: etree._Element, selector: str | None = None) -> Region | N
     return Region(best[2], "container", generic=best[0] >= len(SPECIFIC_CONTAINERS))
 
 
+def picture_container(root: etree._Element) -> etree._Element | None:
+    """The CMS content container of a page whose content is pictures: the best-ranked specific
+    container holding an image, however little text it holds (``find_region`` wants text)."""
+    best: tuple[int, etree._Element] | None = None
+    for rank, element in _ranked(root):
+        if rank >= len(SPECIFIC_CONTAINERS) or (best is not None and rank >= best[0]):
+            continue
+        if next(element.iter("img"), None) is not None:
+            best = (rank, element)
+    return best[1] if best else None
+
+
 def prune_before(node: etree._Element, ancestor: etree._Element) -> None:
     """Remove everything inside ``ancestor`` that comes before ``node``."""
     current = node
