@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from crawler.outcomes import FetchOutcome
+from crawler.urls import scheme_variants
 from monitor.store import blobs, search
 from monitor.store.records import (
     DocumentRecord,
@@ -181,16 +182,45 @@ class Repository:
     # ---------------------------------------------------------------------------- documents
 
     def find_documents(self, site_id: str, urls: Iterable[str]) -> dict[str, DocumentRecord]:
-        urls = list(urls)
+        """The stored documents of ``urls``, keyed by the URL asked for. A URL not stored as such
+        finds the document stored under another spelling of it (``crawler.urls.scheme_variants``:
+        http or https, with or without ``www.``), in one more query for those URLs only: a
+        portal that moves to https, or links its documents by its bare host, keeps their
+        history instead of making each one "new" (the record's ``url`` stays the stored one;
+        each version records the URL it was fetched from)."""
+        urls = list(dict.fromkeys(urls))
         found: dict[str, DocumentRecord] = {}
         for i in range(0, len(urls), 500):
             chunk = urls[i:i + 500]
             rows = self.session.scalars(
                 select(Document).where(Document.site_id == site_id, Document.url.in_(chunk)))
             found.update({r.url: _document(r) for r in rows})
+        missing = [url for url in urls if url not in found]
+        if missing:
+            found.update(self._find_respelled(site_id, missing))
         return found
 
+    def _find_respelled(self, site_id: str, urls: list[str]) -> dict[str, DocumentRecord]:
+        """Documents stored under another spelling of ``urls``: the nearest spelling (the same
+        host by the other scheme first), then the oldest document, when several are stored."""
+        asked: dict[str, list[tuple[str, int]]] = {}
+        for url in urls:
+            for rank, spelling in enumerate(scheme_variants(url)):
+                asked.setdefault(spelling, []).append((url, rank))
+        spellings = list(asked)
+        best: dict[str, tuple[int, int, Document]] = {}
+        for i in range(0, len(spellings), 500):
+            rows = self.session.scalars(select(Document).where(
+                Document.site_id == site_id, Document.url.in_(spellings[i:i + 500])))
+            for row in rows:
+                for url, rank in asked[row.url]:
+                    held = best.get(url)
+                    if held is None or (rank, row.id) < held[:2]:
+                        best[url] = (rank, row.id, row)
+        return {url: _document(row) for url, (_, _, row) in best.items()}
+
     def find_document(self, site_id: str, url: str) -> DocumentRecord | None:
+        """The document at ``url``, or stored under another spelling of it (``find_documents``)."""
         return self.find_documents(site_id, [url]).get(url)
 
     def get_document(self, document_id: int) -> DocumentRecord | None:
@@ -224,8 +254,8 @@ class Repository:
         if found:
             self.session.execute(update(Document).where(
                 Document.id.in_([d.id for d in found.values()])).values(listed_run_id=run_id))
-        for doc in found.values():
-            title, date = listed[doc.url]
+        for url, doc in found.items():  # keyed by the listed URL (doc.url may be http://)
+            title, date = listed[url]
             if (title and title != doc.list_title) or (date and date != doc.list_date):
                 self.update_document(doc.id, list_title=title or doc.list_title,
                                      list_date=date or doc.list_date)
