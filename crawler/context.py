@@ -12,6 +12,7 @@ import socket
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from crawler.walks import ColumnProgress
 from monitor.config import Config, SiteConfig, default_config_path, load_config
 from monitor.ingest import Ingestor
 from monitor.runs import start_run
@@ -30,7 +31,8 @@ class CrawlState:
 
     list_pages: int = 0
     list_failures: int = 0
-    columns_complete: set[str] = field(default_factory=set)
+    # how far each column (start URL) was walked, and what its pages said (crawler.walks)
+    columns: dict[str, ColumnProgress] = field(default_factory=dict)
     columns_failed: set[str] = field(default_factory=set)
     blocked: int = 0
     requested: set[str] = field(default_factory=set)
@@ -51,6 +53,9 @@ class CrawlState:
     def warn(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
+
+    def column(self, url: str) -> ColumnProgress:
+        return self.columns.setdefault(url, ColumnProgress())
 
 
 @dataclass

@@ -66,3 +66,6 @@ class PageResult:
     list_title: str | None = None
     list_date: str | None = None
     detail: str | None = None
+    # asked for because a list showed it (this run's lists, or a pending URL an earlier run's
+    # showed): a fetch that does not archive it leaves it pending (monitor.ingest)
+    listed: bool = False

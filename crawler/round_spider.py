@@ -27,6 +27,7 @@ from crawler.context import CrawlContext, CrawlState
 from crawler.rounds import HEARTBEAT, WORKER_TIMEOUT, Action, Round
 from crawler.spiderloader import site_settings
 from crawler.spiders.portal import PortalSpider
+from crawler.walks import ColumnProgress
 from monitor.config import SiteConfig, default_config_path, load_config
 from monitor.exceptions import DistributedError
 from monitor.ingest import Ingestor
@@ -52,8 +53,10 @@ def snapshot(crawler: Crawler, state: CrawlState) -> dict[str, Any]:
     counters["requests"] = stats.get("downloader/request_count", 0)
     counters["pages"] = stats.get("item_scraped_count", 0)  # list and document pages stored
     return {"list_pages": state.list_pages, "list_failures": state.list_failures,
-            "blocked": state.blocked, "columns_complete": sorted(state.columns_complete),
-            "columns_failed": sorted(state.columns_failed), "counters": counters}
+            "blocked": state.blocked,
+            "columns": {url: progress.to_json() for url, progress in state.columns.items()},
+            "columns_failed": sorted(state.columns_failed), "warnings": list(state.warnings),
+            "counters": counters}
 
 
 def merge(snapshots: dict[str, dict[str, Any]]) -> tuple[CrawlState, dict[str, Any]]:
@@ -62,16 +65,22 @@ def merge(snapshots: dict[str, dict[str, Any]]) -> tuple[CrawlState, dict[str, A
     state = CrawlState()
     counters: dict[str, Any] = {}
     workers: dict[str, dict[str, int]] = {}
+    columns: dict[str, list[dict[str, Any]]] = {}
     for worker, snap in sorted(snapshots.items()):
         state.list_pages += snap["list_pages"]
         state.list_failures += snap["list_failures"]
         state.blocked += snap["blocked"]
-        state.columns_complete.update(snap["columns_complete"])
+        for url, progress in snap.get("columns", {}).items():
+            columns.setdefault(url, []).append(progress)
         state.columns_failed.update(snap["columns_failed"])
+        for warning in snap.get("warnings", []):
+            state.warn(warning)
         for key, value in snap["counters"].items():
             counters[key] = counters.get(key, 0) + value
         workers[worker] = {k: snap["counters"].get(k, 0) for k in ("requests", "pages")}
     counters["workers"] = workers
+    # A column's pages are read by whichever worker takes them: its walk is the sum of theirs.
+    state.columns = {url: ColumnProgress.merge(parts) for url, parts in columns.items()}
     return state, counters
 
 
@@ -110,12 +119,14 @@ class RoundSpider(PortalSpider):
         return spider
 
     def _detail_request(self, url: str, doc: DocumentRecord | None, *,
-                        list_title: str | None = None, list_date: str | None = None) -> Request:
+                        list_title: str | None = None, list_date: str | None = None,
+                        listed: bool = False) -> Request:
         """Document requests go through the round's shared duplicate filter in Redis: it is what
         keeps two workers, and the rechecks one worker schedules for the whole site, from
         fetching a page twice (PortalSpider, alone in its process, skips the filter and keeps
         its own sets of what it asked for)."""
-        request = super()._detail_request(url, doc, list_title=list_title, list_date=list_date)
+        request = super()._detail_request(url, doc, list_title=list_title, list_date=list_date,
+                                          listed=listed)
         return request.replace(dont_filter=False)
 
     async def start(self) -> AsyncIterator[Request]:
@@ -155,6 +166,12 @@ class RoundSpider(PortalSpider):
         stats = self.crawler.stats
         assert stats is not None
         before = stats.get_value("scheduler/enqueued/redis", 0)
+        # Listed URLs an earlier run failed to archive, then the due documents (the unlisted
+        # phase of PortalSpider needs every worker's lists, which a round does not gather).
+        for pending in self.context.ingestor.pending_batch(limit=5000):
+            self.crawler.engine.crawl(self._detail_request(
+                pending.url, None, list_title=pending.list_title, list_date=pending.list_date,
+                listed=True))
         due = self.context.ingestor.due_documents()
         for doc in due:
             self.crawler.engine.crawl(self._detail_request(doc.url, doc))

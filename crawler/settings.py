@@ -80,6 +80,10 @@ GOVWATCH_PROGRESS_INTERVAL = 30.0  # seconds between progress lines; 0 switches 
 GOVWATCH_ATTACHMENT_MAXSIZE = 30 * 1024 * 1024  # larger files are recorded by name and URL only
 GOVWATCH_RECHECK_BATCH = 500  # due documents queued at a time: memory flat in the site's size
 GOVWATCH_STORE_BATCH = 50  # unchanged fetches (304, same bytes) stored in one transaction
+# Days after which a run walks each column to its end again even when its first page lists only
+# known documents (crawler.walks): a document published late with an old date sorts onto page 3,
+# where an early stop never looks. A site's own `full_walk_days` wins; 0 walks whole every run.
+GOVWATCH_FULL_WALK_DAYS = 7.0
 
 # Logging: govwatch's CLI decides what reaches the terminal; items carry whole pages, so the
 # log says which URL and what came of it instead of their repr.

@@ -110,6 +110,9 @@ class SiteConfig(_Model):
     stop_after_known_pages: int = Field(
         1, ge=0, description="stop paginating after this many list pages holding only known "
                              "documents (0: always go to max_list_pages)")
+    full_walk_days: float | None = Field(
+        None, ge=0, description="walk every column to its end at least this often, early stops "
+                                "or not (default GOVWATCH_FULL_WALK_DAYS, 7; 0: every run)")
     link_pattern: str | None = None
     list_selector: str | None = None
     next_page_selector: str | None = None

@@ -27,7 +27,11 @@ Rules (DESIGN.md "Versions and events"):
   shows the edit and nothing of the upgrade;
 - otherwise a new version, and ``status`` and/or ``changed`` events;
 - gone (404/410/soft-404) is evidence only: ``monitor.runs`` turns two consecutive successful runs
-  of it into ``removed``; a document seen again after ``removed`` is ``restored``.
+  of it into ``removed`` (the document is due again at once, so the next run asks for it listed
+  or not); a document seen again after ``removed`` is ``restored``;
+- a URL a list showed whose fetch archives nothing (a timeout, a 5xx, a page the CMS has not
+  generated yet) is ``pending``: the spider asks for it on every run until it is archived, since
+  the list page that showed it may not be walked again.
 """
 
 from __future__ import annotations
@@ -52,7 +56,13 @@ from monitor.folding import fold, text_key
 from monitor.outlets import link_document
 from monitor.recheck import is_due, next_check
 from monitor.store.db import Database
-from monitor.store.records import DocumentRecord, RunRecord, VersionRecord
+from monitor.store.records import (
+    ColumnWalkRecord,
+    DocumentRecord,
+    PendingRecord,
+    RunRecord,
+    VersionRecord,
+)
 from monitor.store.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -69,6 +79,9 @@ ERROR_PAGE_CHARS = 600  # crawler.faults only believes short pages to be error p
 # document's previous fetches are read back this far for the held one (failed fetches in between
 # — a timeout, a 503 — are skipped; a fetch that read the document ends the hold).
 HELD_LOOKBACK = 20
+# A listed URL never archived that answered 404/410/soft-404 this many runs in a row is a dead
+# link, no longer asked for on its own (a list page still showing it brings it back).
+PENDING_GONE_TRIES = 3
 MIN_SHOWN_TITLE = 6  # characters a title needs before its presence on a page means anything
 TRUNCATION_SLACK = 200  # folded characters a cut-off page may have garbled at its end
 _HTML_END = re.compile(rb"</\s*(?:html|body)\s*>", re.I)
@@ -136,6 +149,27 @@ class Ingestor:
             return Repository(session).documents_due_after(
                 self.site.id, self.run.started_at, after_id=after_id, limit=limit)
 
+    def column_walks(self) -> dict[str, ColumnWalkRecord]:
+        """Each column's walk state (``crawler.walks``), by start URL."""
+        with self.database.session() as session:
+            return Repository(session).column_walks(self.site.id)
+
+    def pending_batch(self, after_id: int = 0, limit: int = 500) -> list[PendingRecord]:
+        """Listed URLs whose fetch has not archived the document yet, by id after
+        ``after_id``."""
+        with self.database.session() as session:
+            return Repository(session).pending_after(self.site.id, after_id=after_id,
+                                                     limit=limit)
+
+    def unlisted_batch(self, since_run: int, after_id: int = 0, limit: int = 500
+                       ) -> list[DocumentRecord]:
+        """Active documents listed in run ``since_run`` or later but not in this run's lists,
+        by id after ``after_id``."""
+        with self.database.session() as session:
+            return Repository(session).unlisted_after(
+                self.site.id, self.run.id, listed_since_run=since_run, after_id=after_id,
+                limit=limit)
+
     def due_documents(self, exclude: Iterable[str] = (), limit: int = 5000
                       ) -> list[DocumentRecord]:
         with self.database.session() as session:
@@ -169,6 +203,15 @@ class Ingestor:
                 log.warning("%s: fetched as %s but kept as %s: %s", item.url, item.outcome,
                             outcome, detail)
             doc = doc or repo.find_document(self.site.id, item.url)
+            if doc is None and item.listed:
+                # Listed, and not archived: asked for again on the next runs, whether or not
+                # they walk as far as the list page that showed it.
+                repo.note_pending(self.site.id, item.url, at=item.fetched_at,
+                                  outcome=outcome.value, gone=outcome.is_gone,
+                                  list_title=item.list_title, list_date=item.list_date,
+                                  gone_limit=PENDING_GONE_TRIES)
+            elif result == Ingested.NEW:
+                repo.drop_pending(self.site.id, item.url)
             repo.add_fetch(run_id=self.run.id, site_id=self.site.id,
                            document_id=doc.id if doc else None, url=item.fetched_url,
                            kind="detail", at=item.fetched_at, outcome=outcome.value,
@@ -200,8 +243,12 @@ class Ingestor:
                 f"{doc.title!r}: {item.detail}")
         if item.outcome.is_gone:
             if doc is not None:
+                # Due again at once: the next run's fetch confirms it (two successful runs make
+                # ``removed``) or breaks the streak, whether or not a list still shows it.
                 repo.update_document(doc.id, gone_run_id=self.run.id,
-                                     last_checked=item.fetched_at, next_check_at=None)
+                                     last_checked=item.fetched_at,
+                                     next_check_at=item.fetched_at if doc.state == "active"
+                                     else None)
             return Ingested.GONE, item.outcome, item.detail
         if (item.outcome.is_failure or item.outcome == FetchOutcome.EMPTY
                 or (item.outcome == FetchOutcome.OK and item.extraction is None)):
@@ -260,7 +307,9 @@ class Ingestor:
         if doc is None or current is None:
             doc = doc or repo.create_document(self.site.id, item.url, now=item.fetched_at,
                                               list_title=item.list_title,
-                                              list_date=item.list_date)
+                                              list_date=item.list_date,
+                                              listed_run_id=self.run.id if item.listed
+                                              else None)
             version = self._add_version(repo, doc, item, fetched)
             repo.add_event(site_id=self.site.id, document_id=doc.id, run_id=self.run.id,
                            kind="new", at=item.fetched_at, new_version=version.n,

@@ -2,10 +2,17 @@
 
 A run is *successful* when every list page it asked for answered; only successful runs count as
 evidence that a document is gone, and a document is ``removed`` only after two consecutive
-successful runs found it gone (404/410/soft-404, or missing from a list the run read to the end).
-A failed or blocked run decides nothing about documents: it neither counts towards a removal nor
-breaks a streak. A successful run that lists the document, or fetches it with content, does break
-it: "consecutive" means no successful run in between saw the document alive.
+successful runs fetched it and found it gone (404/410/soft-404). Missing from a list is never
+evidence by itself — a column whose pager the crawler stopped reading lists a third of its
+documents, all still online: the spider asks for the documents the lists no longer show
+(``PortalSpider.RECHECK_PHASES``), and their own answers decide. A failed or blocked run decides
+nothing about documents: it neither counts towards a removal nor breaks a streak. A successful run
+that lists the document, or fetches it with content, does break it: "consecutive" means no
+successful run in between saw the document alive.
+
+The end of a run also records how far each column was walked (``crawler.walks``): a whole walk
+lets the next runs stop early, a failed list page makes the next run walk the column whole, and
+a walk that ended short of what the column should hold is reported.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from crawler.outcomes import FetchOutcome
+from crawler.walks import Verdict, judge
 from monitor.config import SiteConfig
 from monitor.store.db import Database
 from monitor.store.records import RunRecord
@@ -76,16 +84,15 @@ def finish_run(database: Database, site: SiteConfig, run: RunRecord, state: Craw
         failures = sum(n for outcome, n in outcomes.items()
                        if outcome not in _NOT_FAILED)
         list_failed = state.list_failures
+        walked = _record_walks(repo, site, run, state, reason)
         status, message = run_status(state, reason, max(failures - list_failed, 0))
         successful = status in ("ok", "partial") and state.list_failures == 0 \
             and reason == "finished"
-        complete = successful and set(site.start_urls) <= state.columns_complete
+        complete = successful and all(verdict.complete for verdict in walked.values())
         removed = 0
         if successful:
+            # Gone is what a fetch of this run answered: never a document's absence from a list.
             gone = {d.id: d for d in repo.gone_in_run(site.id, run.id)}
-            if complete:
-                for doc in repo.unlisted_active(site.id, run.id, run.started_at):
-                    gone.setdefault(doc.id, doc)
             # Listed again by a successful run (even if its own fetch failed this time): the
             # earlier sighting of it gone is no longer part of a consecutive streak.
             for doc in repo.listed_again(site.id, run.id):
@@ -96,12 +103,15 @@ def finish_run(database: Database, site: SiteConfig, run: RunRecord, state: Craw
                     continue
                 runs = doc.gone_runs + 1
                 if runs >= REMOVAL_RUNS:
-                    repo.update_document(doc.id, state="removed", gone_runs=runs)
+                    # Rechecked only when a list shows it again (Ingestor.due).
+                    repo.update_document(doc.id, state="removed", gone_runs=runs,
+                                         next_check_at=None)
                     repo.add_event(site_id=site.id, document_id=doc.id, run_id=run.id,
                                    kind="removed", at=now, old_version=doc.version_count)
                     removed += 1
                 else:
-                    repo.update_document(doc.id, gone_runs=runs, next_check_at=None)
+                    # Asked for again on the next run, listed or not: its answer then decides.
+                    repo.update_document(doc.id, gone_runs=runs, next_check_at=now)
         if run.baseline and status in ("ok", "partial"):
             # The first crawl that got through is the baseline, even if a page failed: its
             # documents are archived, and the next crawl's findings are news.
@@ -111,3 +121,34 @@ def finish_run(database: Database, site: SiteConfig, run: RunRecord, state: Craw
                  "removed": removed}
         return repo.finish_run(run.id, status=status, now=now, list_complete=complete,
                                stats=stats, message=message)
+
+
+def _record_walks(repo: Repository, site: SiteConfig, run: RunRecord, state: CrawlState,
+                  reason: str) -> dict[str, Verdict]:
+    """Judge and record how far this run walked each column (``crawler.walks``); a short walk's
+    warning goes to the run's message."""
+    previous = repo.column_walks(site.id)
+    verdicts: dict[str, Verdict] = {}
+    for url in site.start_urls:
+        progress = state.columns.get(url)
+        # A walk the crawl's end cut off (a time limit, a shutdown) did not read the column.
+        interrupted = reason != "finished" and (progress is None or progress.end is None)
+        failed = url in state.columns_failed or interrupted
+        walk = previous.get(url)
+        verdict = judge(url, progress, walk, failed=failed)
+        verdicts[url] = verdict
+        if verdict.warning:
+            state.warn(verdict.warning)
+        values: dict[str, Any] = {}
+        if failed:
+            values["failed_at"] = run.started_at
+        if verdict.walked and progress is not None:
+            values.update(walked_at=run.started_at, walked_run_id=run.id,
+                          complete=verdict.complete, links=progress.links + progress.offsite,
+                          pages=progress.pages, stated_total=progress.stated,
+                          stated_unit=progress.unit, short_walks=0)
+        elif verdict.short:
+            values["short_walks"] = (walk.short_walks if walk is not None else 0) + 1
+        if values:
+            repo.save_column_walk(site.id, url, **values)
+    return verdicts

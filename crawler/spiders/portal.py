@@ -6,7 +6,13 @@ configured site, so ``scrapy crawl wuxi-fgw`` works, and quirks are overrides in
 A run asks only for what it must:
 
 - list pages until a page lists only documents the archive knows (``stop_after_known_pages``;
-  not on the site's first, baseline crawl), at most ``max_list_pages`` per column;
+  not on the site's first, baseline crawl, and only where ``crawler.walks`` allows it: after a
+  whole walk of the column since its last list failure, within the full-walk period, and while
+  the pager's stated total is explained by the new documents), at most ``max_list_pages`` per
+  column — a column cut there is reported;
+- listed documents whose fetch failed (``pending``) on every run until they are archived, and,
+  after a run that walked every column whole, the known documents the lists no longer show:
+  missing from a list is never evidence that a document is gone, only its own fetch is;
 - new documents, and known ones whose recheck is due (``monitor.recheck``), with
   If-None-Match / If-Modified-Since from the last fetch: a 304 or the same raw bytes (sha256)
   ends the fetch without extraction;
@@ -51,8 +57,9 @@ from crawler.outcomes import FetchOutcome
 from crawler.pagination import NextPage, xml_encoding
 from crawler.redirects import INSPECTED, asked_url, moved
 from crawler.urls import canonical_url
+from crawler.walks import DEFAULT_FULL_WALK_DAYS, judge, may_stop_early
 from monitor.config import SiteConfig
-from monitor.store.records import DocumentRecord
+from monitor.store.records import ColumnWalkRecord, DocumentRecord, PendingRecord
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +70,9 @@ SAYS_EMPTY = "list page has no document links and says the column is empty (暂�
 NO_LINKS = ("list page has no document links — check the start URL, or configure link_pattern "
             "/ list_selector for this portal's markup (`govwatch sites --check` shows what "
             "discovery finds)")
+# A page after the first that lists nothing: the pager promised more (a Hanweb proxy answering
+# an empty datastore to a session check or a WAF rule, a page the CMS failed to generate).
+EMPTY_PAGE = "list page {page} lists no documents where the pager promised more"
 
 
 def _now() -> datetime:
@@ -85,8 +95,12 @@ class PortalSpider(AttachmentDownloads, Spider):
     allowed_domains: list[str]
     attachment_maxsize: int
     recheck_batch: int
+    full_walk_days: float
+    walks: dict[str, ColumnWalkRecord]  # each column's walk state when the run started
     rechecks_done: bool = False
-    recheck_cursor: int = 0       # id of the last due document queued
+    rechecks_started: bool = False
+    recheck_phase: int = 0        # index in RECHECK_PHASES
+    recheck_cursor: int = 0       # id of the last row of the phase queued
     rechecks_pending: int = 0     # rechecks queued and not answered yet
     attachments_seen: OrderedDict[str, FetchedAttachment]  # this run's downloads, by URL
 
@@ -102,8 +116,13 @@ class PortalSpider(AttachmentDownloads, Spider):
         spider.allowed_domains = spider.site.domains
         spider.attachment_maxsize = crawler.settings.getint("GOVWATCH_ATTACHMENT_MAXSIZE")
         spider.recheck_batch = crawler.settings.getint("GOVWATCH_RECHECK_BATCH", 500)
-        spider.rechecks_done = False
-        spider.recheck_cursor = spider.rechecks_pending = 0
+        # The site's own full_walk_days over the crawl's.
+        days = spider.site.full_walk_days
+        spider.full_walk_days = float(days) if days is not None else crawler.settings.getfloat(
+            "GOVWATCH_FULL_WALK_DAYS", DEFAULT_FULL_WALK_DAYS)
+        spider.walks = spider.context.ingestor.column_walks()
+        spider.rechecks_done = spider.rechecks_started = False
+        spider.recheck_phase = spider.recheck_cursor = spider.rechecks_pending = 0
         spider.attachments_seen = OrderedDict()
         crawler.signals.connect(spider._idle, signal=signals.spider_idle)
         return spider
@@ -187,6 +206,14 @@ class PortalSpider(AttachmentDownloads, Spider):
             return
         listing = listing or self._discover(source, response.url, after)
         self._note_offsite(listing)
+        progress = state.column(column)
+        if not listing.links and page > 1 and state.column_links.get(column):
+            # Not the column's end: a walk that ends here is short, and its documents further
+            # down would pass for gone (an empty Hanweb proxy answer while totalRecord says 14).
+            reason = EMPTY_PAGE.format(page=page)
+            self._list_failed(column, FetchOutcome.EMPTY, f"{response.url}: {reason}")
+            yield result(FetchOutcome.EMPTY, detail=reason)
+            return
         state.column_links[column] = state.column_links.get(column, 0) + len(listing.links)
         new_links = 0
         known = self.context.ingestor.known(link.url for link in listing.links)
@@ -198,7 +225,7 @@ class PortalSpider(AttachmentDownloads, Spider):
                 continue
             state.requested.add(link.url)
             yield self._detail_request(link.url, doc, list_title=link.title,
-                                       list_date=link.date)
+                                       list_date=link.date, listed=True)
 
         following = next(iter(listing.next), None)
         # Past its end a pager may answer page 1 again (list.do?page=99): a page listing only
@@ -209,7 +236,10 @@ class PortalSpider(AttachmentDownloads, Spider):
         if repeated:
             log.info("%s: %s repeats documents listed before; end of %s", self.site.id,
                      response.url, column)
+        fresh = len({link.url for link in listing.links} - listed)
         listed.update(link.url for link in listing.links)
+        if listing.links:
+            progress.read(listing, after, page=page, fresh=fresh, new=new_links)
         ended = following is None or repeated or (not listing.links and page > 1)
         if ended and state.column_links[column] == 0:
             reason = JS_LIST if listing.scripted else SAYS_EMPTY if listing.says_empty \
@@ -219,6 +249,12 @@ class PortalSpider(AttachmentDownloads, Spider):
             log.warning("%s: %s: %s", self.site.id, response.url, reason)
             yield result(FetchOutcome.EMPTY, detail=reason)
             return
+        if following is None and listing.pager_warning:
+            # A 下一页 that runs a script, or 共5页 当前第2页 and no link: the column goes on
+            # where govwatch cannot follow — not its end.
+            progress.end = "unread"
+            state.warn(f"{response.url}: {listing.pager_warning}; documents on later pages are "
+                       "not crawled (next_page_selector names the next-page link)")
         self._stat("list/ok")
         yield result(FetchOutcome.OK, links=len(listing.links), new_links=new_links,
                      listed={link.url: (link.title, link.date) for link in listing.links})
@@ -233,14 +269,20 @@ class PortalSpider(AttachmentDownloads, Spider):
 
     def _paginate(self, listing: Listing, following: NextPage | None, *, page: int, column: str,
                   known_pages: int, new_links: int) -> Iterator[Request]:
+        progress = self.context.state.column(column)
         only_known = bool(listing.links) and new_links == 0
         known_pages = known_pages + 1 if only_known else 0
         stop_after = self.site.stop_after_known_pages
         if following is None:
-            self.context.state.columns_complete.add(column)
+            progress.end = progress.end or "end"
         elif page >= self.site.max_list_pages:
-            log.info("%s: %s: stopping at max_list_pages=%d", self.site.id, column, page)
-        elif stop_after and not self.context.run.baseline and known_pages >= stop_after:
+            progress.end = "cap"
+            self._capped(column, page)
+        elif stop_after and not self.context.run.baseline and known_pages >= stop_after \
+                and may_stop_early(self.walks.get(column), progress,
+                                   now=self.context.run.started_at,
+                                   full_walk_days=self.full_walk_days):
+            progress.end = "early"
             log.info("%s: %s: page %d lists only known documents; stopping", self.site.id,
                      column, page)
         else:
@@ -249,7 +291,22 @@ class PortalSpider(AttachmentDownloads, Spider):
             if request is not None:
                 yield request
             else:
-                self.context.state.columns_complete.add(column)
+                progress.end = "end"  # the pager points back to a page this walk read
+
+    def _capped(self, column: str, page: int) -> None:
+        """The walk stops at max_list_pages with more pages to go: documents listed further
+        down are never crawled, and the user must hear it (the real 邯郸 column states
+        countPage=56 against the default of 20)."""
+        progress = self.context.state.column(column)
+        log.info("%s: %s: stopping at max_list_pages=%d", self.site.id, column, page)
+        states = ""
+        if progress.stated is not None and progress.unit == "pages":
+            states = f" of the {progress.stated} its pager states"
+        elif progress.stated is not None:
+            states = f" ({progress.stated} documents, its pager states)"
+        self.context.state.warn(
+            f"{column}: stopped at max_list_pages={self.site.max_list_pages}{states}; documents "
+            "listed on later pages are not crawled (raise max_list_pages for this site)")
 
     def _list_failed(self, column: str, outcome: FetchOutcome, reason: str | None = None
                      ) -> None:
@@ -284,17 +341,21 @@ class PortalSpider(AttachmentDownloads, Spider):
     # ---------------------------------------------------------------------------- details
 
     def _detail_request(self, url: str, doc: DocumentRecord | None, *,
-                        list_title: str | None = None, list_date: str | None = None) -> Request:
+                        list_title: str | None = None, list_date: str | None = None,
+                        listed: bool = False) -> Request:
+        """``listed``: the URL comes from a list (this run's, or a pending one's): if its fetch
+        fails before the document is archived, it stays pending (``Ingestor.page``)."""
         headers = {}
         if doc is not None and doc.state == "active" and doc.current_version_id:
             headers = conditional(doc.etag, doc.last_modified)
         return Request(url, callback=self.parse_detail, errback=self.detail_failed,
                        headers=headers, dont_filter=True,
-                       cb_kwargs={"doc": doc, "list_title": list_title, "list_date": list_date},
+                       cb_kwargs={"doc": doc, "list_title": list_title, "list_date": list_date,
+                                  "listed": listed},
                        meta={"handle_httpstatus_list": INSPECTED})
 
     def parse_detail(self, response: Response, doc: DocumentRecord | None,
-                     list_title: str | None, list_date: str | None
+                     list_title: str | None, list_date: str | None, listed: bool = False
                      ) -> Iterator[Request | PageResult]:
         state = self.context.state
         self._recheck_done(response.request)
@@ -305,7 +366,7 @@ class PortalSpider(AttachmentDownloads, Spider):
             PageResult, site_id=self.site.id, url=url, fetched_url=response.url,
             fetched_at=_now(), http_status=response.status, content_type=content_type,
             duration_ms=_latency_ms(response),
-            list_title=list_title, list_date=list_date)
+            list_title=list_title, list_date=list_date, listed=listed)
         landed = moved(response.request, response) \
             if response.status < 300 or response.status == 304 else None
         if landed is not None:
@@ -371,16 +432,18 @@ class PortalSpider(AttachmentDownloads, Spider):
         return PageResult(site_id=self.site.id, url=url, fetched_url=request.url,
                           outcome=outcome, fetched_at=_now(), detail=reason,
                           list_title=request.cb_kwargs.get("list_title"),
-                          list_date=request.cb_kwargs.get("list_date"))
+                          list_date=request.cb_kwargs.get("list_date"),
+                          listed=bool(request.cb_kwargs.get("listed")))
 
     # ---------------------------------------------------------------------------- rechecks
 
     def _idle(self) -> None:
-        """Once the lists are done, recheck the known documents that are due and were not
-        listed, a batch at a time (memory stays flat however many documents the site has);
-        each batch is topped up as it drains, so the downloader never waits for the next."""
-        if self.rechecks_done or self.recheck_cursor:
+        """Once the lists are done, ask for what they did not bring (``RECHECK_PHASES``), a
+        batch at a time (memory stays flat however many documents the site has); each batch is
+        topped up as it drains, so the downloader never waits for the next."""
+        if self.rechecks_done or self.rechecks_started:
             return
+        self.rechecks_started = True
         state = self.context.state
         if state.list_pages and state.list_failures == state.list_pages:
             self.rechecks_done = True
@@ -388,33 +451,79 @@ class PortalSpider(AttachmentDownloads, Spider):
         if self._schedule_rechecks():
             raise DontCloseSpider
 
+    # What a run asks for once its lists are done, in turn:
+    # - pending: listed URLs whose fetch failed before the document was archived (their list
+    #   page may not be walked again once the pages before it hold only known documents);
+    # - unlisted: after a run that walked every column whole, the documents the lists showed
+    #   since the last such walk and no longer show — only their fetch says whether they are
+    #   gone (a column whose pager changed lists a third of its documents, all still online);
+    # - due: known documents whose recheck time has come (monitor.recheck).
+    RECHECK_PHASES = ("pending", "unlisted", "due")
+
+    def _walked_whole(self) -> int | None:
+        """After a run that walked every column whole: documents listed in this run id or
+        later, and not in this run, are to be asked for again. None otherwise."""
+        state = self.context.state
+        if state.list_failures or self.context.run.baseline:
+            return None
+        previous = []
+        for url in self.site.start_urls:
+            walk = self.walks.get(url)
+            if not judge(url, state.columns.get(url), walk, failed=False).complete:
+                return None
+            previous.append(walk.walked_run_id if walk is not None and walk.complete
+                            and walk.walked_run_id is not None else 0)
+        return min(previous, default=0)
+
+    def _rows(self, phase: str, after: int) -> list[PendingRecord] | list[DocumentRecord]:
+        ingestor, limit = self.context.ingestor, self.recheck_batch
+        if phase == "pending":
+            return ingestor.pending_batch(after_id=after, limit=limit)
+        if phase == "unlisted":
+            since = self._walked_whole()
+            return [] if since is None else ingestor.unlisted_batch(since, after_id=after,
+                                                                    limit=limit)
+        return ingestor.due_batch(after_id=after, limit=limit)
+
+    def _batch(self) -> list[tuple[str, Request]]:
+        """The next batch of (URL, request) of the current phase, moving on to the next phase
+        when one runs dry; empty when every phase has."""
+        requested = self.context.state.requested
+        while self.recheck_phase < len(self.RECHECK_PHASES):
+            rows = self._rows(self.RECHECK_PHASES[self.recheck_phase], self.recheck_cursor)
+            if not rows:
+                self.recheck_phase += 1
+                self.recheck_cursor = 0
+                continue
+            self.recheck_cursor = rows[-1].id
+            batch = [(row.url, self._detail_request(row.url, None, list_title=row.list_title,
+                                                    list_date=row.list_date, listed=True)
+                      if isinstance(row, PendingRecord) else self._detail_request(row.url, row))
+                     for row in rows if row.url not in requested]
+            if batch:
+                return batch
+        return []
+
     def _schedule_rechecks(self) -> int:
         state = self.context.state
         if self.rechecks_done or (state.detail_blocked and not state.detail_ok):
             self.rechecks_done = True  # a WAF answers every document: stop asking
             return 0
-        scheduled = 0
-        while not scheduled:
-            due = self.context.ingestor.due_batch(after_id=self.recheck_cursor,
-                                                  limit=self.recheck_batch)
-            if not due:
-                self.rechecks_done = True
-                if state.rechecks:
-                    log.info("%s: %d known documents rechecked", self.site.id, state.rechecks)
-                return 0
-            self.recheck_cursor = due[-1].id
-            for doc in due:
-                if doc.url in state.requested:
-                    continue  # listed in this run: already asked for
-                state.requested.add(doc.url)
-                state.rechecks += 1
-                scheduled += 1
-                request = self._detail_request(doc.url, doc)
-                request.meta["recheck"] = True
-                self.crawler.engine.crawl(request)
-        self.rechecks_pending += scheduled
-        log.info("%s: rechecking %d known documents", self.site.id, scheduled)
-        return scheduled
+        batch = self._batch()
+        if not batch:
+            self.rechecks_done = True
+            if state.rechecks:
+                log.info("%s: %d known documents rechecked", self.site.id, state.rechecks)
+            return 0
+        for url, request in batch:
+            state.requested.add(url)
+            state.rechecks += 1
+            request.meta["recheck"] = True
+            self.crawler.engine.crawl(request)
+        self.rechecks_pending += len(batch)
+        log.info("%s: asking for %d documents (%s)", self.site.id, len(batch),
+                 self.RECHECK_PHASES[self.recheck_phase])
+        return len(batch)
 
     def _recheck_done(self, request: Request | None) -> None:
         if request is None or not request.meta.get("recheck"):

@@ -149,3 +149,33 @@ class LinkedDocumentRecord:
     own_version: int    # the version of the document asked about that was compared
     detected_at: datetime
     checked_at: datetime
+
+
+@dataclass(frozen=True)
+class ColumnWalkRecord:
+    """How far a column's last whole walk went (``schema.ColumnWalk``)."""
+
+    url: str
+    walked_at: datetime | None
+    walked_run_id: int | None
+    complete: bool
+    links: int | None
+    pages: int | None
+    stated_total: int | None
+    stated_unit: str | None
+    failed_at: datetime | None
+    short_walks: int
+
+
+@dataclass(frozen=True)
+class PendingRecord:
+    """A listed URL whose fetch has not brought the document yet (``schema.PendingDocument``)."""
+
+    id: int
+    url: str
+    list_title: str | None
+    list_date: str | None
+    first_listed_at: datetime
+    tries: int
+    gone_tries: int
+    outcome: str

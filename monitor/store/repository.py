@@ -17,19 +17,23 @@ from crawler.outcomes import FetchOutcome
 from crawler.urls import scheme_variants
 from monitor.store import blobs, search
 from monitor.store.records import (
+    ColumnWalkRecord,
     DocumentRecord,
     EventRecord,
     FetchRecord,
+    PendingRecord,
     RunRecord,
     SiteRecord,
     VersionRecord,
 )
 from monitor.store.schema import (
     Blob,
+    ColumnWalk,
     Document,
     Event,
     Fetch,
     Lock,
+    PendingDocument,
     Run,
     Site,
     SubscriptionRecord,
@@ -228,10 +232,11 @@ class Repository:
         return _document(row) if row else None
 
     def create_document(self, site_id: str, url: str, *, now: datetime,
-                        list_title: str | None = None,
-                        list_date: str | None = None) -> DocumentRecord:
+                        list_title: str | None = None, list_date: str | None = None,
+                        listed_run_id: int | None = None) -> DocumentRecord:
         row = Document(site_id=site_id, url=url, state="active", first_seen=now,
-                       version_count=0, gone_runs=0, list_title=list_title, list_date=list_date)
+                       version_count=0, gone_runs=0, list_title=list_title, list_date=list_date,
+                       listed_run_id=listed_run_id)
         self.session.add(row)
         self.session.flush()
         return _document(row)
@@ -260,15 +265,18 @@ class Repository:
                 self.update_document(doc.id, list_title=title or doc.list_title,
                                      list_date=date or doc.list_date)
 
-    def unlisted_active(self, site_id: str, run_id: int,
-                        not_seen_since: datetime) -> list[DocumentRecord]:
-        """Active documents that this run's (complete) lists did not show and no fetch of this
-        run found."""
-        rows = self.session.scalars(select(Document).where(
-            Document.site_id == site_id, Document.state == "active",
-            (Document.listed_run_id.is_(None)) | (Document.listed_run_id != run_id),
-            (Document.last_seen.is_(None)) | (Document.last_seen < not_seen_since)))
-        return [_document(r) for r in rows]
+    def unlisted_after(self, site_id: str, run_id: int, *, listed_since_run: int,
+                       after_id: int = 0, limit: int = 500) -> list[DocumentRecord]:
+        """Active documents a list showed in run ``listed_since_run`` or later but not in run
+        ``run_id``, in id order after ``after_id``: those that left the lists since the last
+        whole walk, which a run that walked every column whole asks for again (missing from a
+        list is no evidence by itself that a document is gone: only its fetch can say)."""
+        query = (select(Document)
+                 .where(Document.site_id == site_id, Document.state == "active",
+                        Document.listed_run_id >= listed_since_run,
+                        Document.listed_run_id != run_id, Document.id > after_id)
+                 .order_by(Document.id).limit(limit))
+        return [_document(r) for r in self.session.scalars(query)]
 
     def documents_due(self, site_id: str, now: datetime, *, exclude: Sequence[str] = (),
                       limit: int = 1000) -> list[DocumentRecord]:
@@ -325,6 +333,59 @@ class Repository:
 
     def mark_gone(self, document_id: int, run_id: int) -> None:
         self.update_document(document_id, gone_run_id=run_id)
+
+    # ----------------------------------------------------------------- column walks, pending
+
+    def column_walks(self, site_id: str) -> dict[str, ColumnWalkRecord]:
+        rows = self.session.scalars(select(ColumnWalk).where(ColumnWalk.site_id == site_id))
+        return {r.url: ColumnWalkRecord(r.url, r.walked_at, r.walked_run_id, r.complete,
+                                        r.links, r.pages, r.stated_total, r.stated_unit,
+                                        r.failed_at, r.short_walks) for r in rows}
+
+    def save_column_walk(self, site_id: str, url: str, **values: Any) -> None:
+        """Create or update a column's walk record with ``values`` (``schema.ColumnWalk``)."""
+        row = self.session.scalar(select(ColumnWalk).where(ColumnWalk.site_id == site_id,
+                                                           ColumnWalk.url == url))
+        if row is None:
+            row = ColumnWalk(site_id=site_id, url=url, complete=False, short_walks=0)
+            self.session.add(row)
+        for key, value in values.items():
+            setattr(row, key, value)
+        self.session.flush()
+
+    def pending_after(self, site_id: str, *, after_id: int = 0,
+                      limit: int = 500) -> list[PendingRecord]:
+        query = (select(PendingDocument)
+                 .where(PendingDocument.site_id == site_id, PendingDocument.id > after_id)
+                 .order_by(PendingDocument.id).limit(limit))
+        return [PendingRecord(r.id, r.url, r.list_title, r.list_date, r.first_listed_at, r.tries,
+                              r.gone_tries, r.outcome) for r in self.session.scalars(query)]
+
+    def note_pending(self, site_id: str, url: str, *, at: datetime, outcome: str, gone: bool,
+                     list_title: str | None = None, list_date: str | None = None,
+                     gone_limit: int | None = None) -> None:
+        """A listed URL's fetch did not bring the document: remember it, or count one more
+        try. One that answered gone ``gone_limit`` times in a row is forgotten (a dead link; a
+        list still showing it brings it back)."""
+        row = self.session.scalar(select(PendingDocument).where(
+            PendingDocument.site_id == site_id, PendingDocument.url == url))
+        if row is None:
+            row = PendingDocument(site_id=site_id, url=url, first_listed_at=at, tries=0,
+                                  gone_tries=0)
+            self.session.add(row)
+        row.tried_at, row.outcome = at, outcome
+        row.tries += 1
+        row.gone_tries = row.gone_tries + 1 if gone else 0
+        row.list_title = list_title or row.list_title
+        row.list_date = list_date or row.list_date
+        self.session.flush()
+        if gone_limit is not None and row.gone_tries >= gone_limit:
+            self.session.delete(row)
+            self.session.flush()
+
+    def drop_pending(self, site_id: str, url: str) -> None:
+        self.session.execute(delete(PendingDocument).where(PendingDocument.site_id == site_id,
+                                                           PendingDocument.url == url))
 
     # ----------------------------------------------------------------------------- versions
 

@@ -164,6 +164,58 @@ class Document(Base):
     list_date: Mapped[str | None] = mapped_column(String(10))
 
 
+class ColumnWalk(Base):
+    """What the crawler knows of one column (栏目: a configured start URL) of a site: how far its
+    last walk went, and when a list page of it last failed. A run may stop paginating at a page
+    of known documents (``stop_after_known_pages``) only once a walk of the whole column has
+    succeeded since its last list failure, and not longer ago than the full-walk period: a page
+    that failed, or a document back-dated onto page 3, is otherwise never reached again."""
+
+    __tablename__ = "column_walks"
+    __table_args__ = (UniqueConstraint("site_id", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"))
+    url: Mapped[str] = mapped_column(String(2048), doc="the start URL, as configured")
+    walked_at: Mapped[datetime | None] = mapped_column(
+        doc="start of the last run that walked the whole column (to its end, corroborated, or "
+            "to max_list_pages) without a list page failing")
+    walked_run_id: Mapped[int | None] = mapped_column(Integer)
+    complete: Mapped[bool] = mapped_column(
+        Boolean, default=False, doc="that walk reached the column's end, not max_list_pages")
+    links: Mapped[int | None] = mapped_column(Integer, doc="documents that walk listed")
+    pages: Mapped[int | None] = mapped_column(Integer, doc="list pages that walk read")
+    stated_total: Mapped[int | None] = mapped_column(
+        Integer, doc="what the pager said then: TRS countPage, Hanweb totalRecord")
+    stated_unit: Mapped[str | None] = mapped_column(String(16), doc="pages | records")
+    failed_at: Mapped[datetime | None] = mapped_column(
+        doc="start of the last run in which a list page of the column failed")
+    short_walks: Mapped[int] = mapped_column(
+        Integer, default=0, doc="walks in a row that ended listing far fewer documents than "
+                                "the last complete one (a pager no longer read?)")
+
+
+class PendingDocument(Base):
+    """A listed URL whose fetch has not brought the document yet (a timeout, a 5xx, a page the
+    CMS had not generated yet). Asked for again on every run until it does: the list page that
+    showed it may never be walked again, once the pages before it hold only known documents."""
+
+    __tablename__ = "pending_documents"
+    __table_args__ = (UniqueConstraint("site_id", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"))
+    url: Mapped[str] = mapped_column(String(2048), doc="canonical, as listed")
+    list_title: Mapped[str | None] = mapped_column(Text)
+    list_date: Mapped[str | None] = mapped_column(String(10))
+    first_listed_at: Mapped[datetime]
+    tried_at: Mapped[datetime]
+    tries: Mapped[int] = mapped_column(Integer, default=1)
+    gone_tries: Mapped[int] = mapped_column(
+        Integer, default=0, doc="tries in a row that answered 404/410/soft-404")
+    outcome: Mapped[str] = mapped_column(String(32), doc="what the last try came to")
+
+
 class Version(Base):
     __tablename__ = "versions"
     __table_args__ = (UniqueConstraint("document_id", "n"),)

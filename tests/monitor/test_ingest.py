@@ -20,6 +20,7 @@ from crawler.extraction import extract
 from crawler.extraction.result import Extraction
 from crawler.items import FetchedAttachment, ListPageResult, PageResult
 from crawler.outcomes import FetchOutcome
+from crawler.walks import ColumnProgress
 from monitor.config import SiteConfig
 from monitor.ingest import Ingested, Ingestor
 from monitor.runs import finish_run, start_run
@@ -121,16 +122,18 @@ class Harness:
         ``blocked``: the run's list page failed (the run is not successful)."""
         run = start_run(self.database, self.site, now=self.now)
         ingestor = Ingestor(self.database, self.site, run, link_outlets=self.link_outlets)
-        state = CrawlState(list_pages=1, columns_complete=set())
+        state = CrawlState(list_pages=1)
         if list_failed or blocked:
             state.list_failures = 1
             state.blocked = int(blocked)
+            state.columns_failed = set(self.site.start_urls)
         elif listed is not None:
             ingestor.list_page(ListPageResult(
                 self.site.id, self.site.start_urls[0], 1, OK, self.now,
                 listed={url: (None, None) for url in listed}))
-            if complete:
-                state.columns_complete = set(self.site.start_urls)
+            # The column walked to its end (complete), or stopped at a page of known documents.
+            state.columns = {self.site.start_urls[0]: ColumnProgress(
+                pages=1, links=len(listed), end="end" if complete else "early")}
         results = []
         for spec in fetches:
             fetch = spec if isinstance(spec, Fetch) else Fetch(*spec)

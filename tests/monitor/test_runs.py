@@ -68,12 +68,17 @@ def test_failures_in_a_successful_run_decide_nothing(harness: Harness) -> None:
     assert harness.kinds() == ["new", "removed"]
 
 
-def test_missing_from_complete_lists_twice_is_removed(harness: Harness) -> None:
+def test_missing_from_complete_lists_is_no_evidence(harness: Harness) -> None:
+    # A column whose pager the crawler stopped reading lists a third of its documents, all still
+    # online: only a document's own fetch says it is gone (the spider asks for those the lists
+    # no longer show).
     harness.run((URL, page(), OK), (OTHER, page(title="另一个文件"), OK),
                 listed=[URL, OTHER], complete=True)
-    harness.run(listed=[OTHER], complete=True)
+    for _ in range(3):
+        harness.run(listed=[OTHER], complete=True)
     assert harness.kinds(URL) == ["new"]
-    harness.run(listed=[OTHER], complete=True)
+    harness.run((URL, None, GONE), listed=[OTHER], complete=True)
+    harness.run((URL, None, GONE), listed=[OTHER], complete=True)
     assert harness.kinds(URL) == ["new", "removed"]
     assert harness.kinds(OTHER) == ["new"]
 
@@ -87,12 +92,12 @@ def test_incomplete_lists_remove_nothing(harness: Harness) -> None:
 
 def test_listed_again_breaks_the_streak(harness: Harness) -> None:
     harness.run((URL, page(), OK), listed=[URL], complete=True)
-    harness.run(listed=[], complete=True)              # missing once
+    harness.run((URL, None, GONE), listed=[], complete=True)        # gone once
     # Listed again; its own fetch timed out, but the list shows it alive.
     harness.run((URL, None, FetchOutcome.TIMEOUT), listed=[URL], complete=True)
-    harness.run(listed=[], complete=True)              # missing once more: not consecutive
+    harness.run((URL, None, GONE), listed=[], complete=True)        # not consecutive
     assert harness.kinds(URL) == ["new"]
-    harness.run(listed=[], complete=True)
+    harness.run((URL, None, GONE), listed=[], complete=True)
     assert harness.kinds(URL) == ["new", "removed"]
 
 
