@@ -166,13 +166,23 @@ class RoundSpider(PortalSpider):
         stats = self.crawler.stats
         assert stats is not None
         before = stats.get_value("scheduler/enqueued/redis", 0)
-        # Listed URLs an earlier run failed to archive, then the due documents (the unlisted
-        # phase of PortalSpider needs every worker's lists, which a round does not gather).
-        for pending in self.context.ingestor.pending_batch(limit=5000):
+        # PortalSpider.RECHECK_PHASES over the whole round: listed URLs an earlier run failed
+        # to archive; after a round that walked every column whole (judged on every worker's
+        # lists, merged), the documents that left the lists; then the due documents. The
+        # shared duplicate filter drops a URL queued twice.
+        ingestor = self.context.ingestor
+        for pending in ingestor.pending_batch(limit=5000):
             self.crawler.engine.crawl(self._detail_request(
                 pending.url, None, list_title=pending.list_title, list_date=pending.list_date,
                 listed=True))
-        due = self.context.ingestor.due_documents()
+        since = self._walked_whole(state)
+        after = 0
+        while since is not None and (unlisted := ingestor.unlisted_batch(
+                since, after_id=after, limit=self.recheck_batch)):
+            after = unlisted[-1].id
+            for doc in unlisted:
+                self.crawler.engine.crawl(self._detail_request(doc.url, doc))
+        due = ingestor.due_documents()
         for doc in due:
             self.crawler.engine.crawl(self._detail_request(doc.url, doc))
         queued = int(stats.get_value("scheduler/enqueued/redis", 0) - before)

@@ -46,7 +46,7 @@ from scrapy.http import FormRequest, Response
 from twisted.python.failure import Failure
 
 from crawler.attachments import AttachmentDownloads, conditional, header
-from crawler.context import CrawlContext
+from crawler.context import CrawlContext, CrawlState
 from crawler.discovery import Listing, discover
 from crawler.extraction import ExtractOptions, extract
 from crawler.extraction.encoding import decode
@@ -460,10 +460,12 @@ class PortalSpider(AttachmentDownloads, Spider):
     # - due: known documents whose recheck time has come (monitor.recheck).
     RECHECK_PHASES = ("pending", "unlisted", "due")
 
-    def _walked_whole(self) -> int | None:
+    def _walked_whole(self, state: CrawlState | None = None) -> int | None:
         """After a run that walked every column whole: documents listed in this run id or
-        later, and not in this run, are to be asked for again. None otherwise."""
-        state = self.context.state
+        later, and not in this run, are to be asked for again. None otherwise. ``state``: the
+        run's lists as a whole (a distributed round's merged workers), this crawl's by
+        default."""
+        state = state or self.context.state
         if state.list_failures or self.context.run.baseline:
             return None
         previous = []

@@ -88,9 +88,11 @@ def _list(numbers: list[int], page: int, pages: int) -> str:
 </ul></div><div class="page">第{page}页 共{pages}页 {nxt}</div></body></html>"""
 
 
-def build(count: int, revision: int = 0) -> dict[str, Page]:
+def build(count: int, revision: int = 0, gone: frozenset[int] = frozenset()) -> dict[str, Page]:
+    """The portal's pages; ``gone``: notices deleted since, off the lists and answering 404."""
     rev = Revision(count)
     numbers = list(range(count)) + (list(rev.added) if revision == 1 else [])
+    numbers = [n for n in numbers if n not in gone]
     numbers.sort(reverse=True)  # newest first, as portals list them
     listed = [n for n in numbers if revision == 0 or n not in rev.delisted]
     pages: dict[str, Page] = {}

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -118,3 +119,35 @@ def test_two_workers_store_every_document_and_raise_every_event_once(
         assert notice_url(portal, n) in fetched
         assert requested[f"/notice/{n}.html"] == 1
     assert max(requested.values()) == 1  # the shared duplicate filter: nothing fetched twice
+
+    # Round 3: nothing is due any more, and two listed notices are deleted (off the lists, 404).
+    # The round walked its column whole, so it asks for the documents that left the lists —
+    # each once, by whichever worker — and their own answers count towards a removal.
+    config.write_text(yaml.safe_dump({"sites": [{
+        "id": "big", "start_urls": [portal.url("/list_1.html")], "max_list_pages": 50,
+        "download_delay": 0, "stop_after_known_pages": 0,
+        "recheck": {"fresh_days": 0, "recent_days": 0, "old_hours": 10_000}}]}),
+        encoding="utf-8")
+    with database.session() as session:
+        repo = Repository(session)
+        for doc in list(repo.iter_documents("big")):
+            repo.update_document(doc.id, next_check_at=datetime.now(UTC) + timedelta(days=30))
+    gone = frozenset({2, 40})
+    portal.set_pages(build(COUNT, revision=1, gone=gone))
+    portal.clear_requests()
+    workers.round()
+    third = runs(pg_url)[0]
+    assert (third.status, third.list_complete) == ("ok", True), third.message
+    requested = Counter(r.path for r in portal.requests if r.path != "/robots.txt")
+    # Nothing is due: the documents asked for are those off the lists since the last whole
+    # walk (the baseline's; round 2 stopped at a page of known documents), each once — the two
+    # deleted ones, and those round 2 found delisted, which answer and stay.
+    notices = {p for p in requested if p.startswith("/notice/")}
+    assert notices == {f"/notice/{n}.html" for n in (*gone, *revision.delisted)}
+    assert max(requested.values()) == 1
+    with database.session() as session:
+        repo = Repository(session)
+        states = {d.url: (d.state, d.gone_runs) for d in repo.iter_documents("big")}
+    database.dispose()
+    assert {n: states[notice_url(portal, n)] for n in gone} == {n: ("active", 1) for n in gone}
+    assert all(states[notice_url(portal, n)] == ("active", 0) for n in revision.delisted)
