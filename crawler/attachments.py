@@ -74,8 +74,9 @@ class AttachmentDownloads:
         its attachments only when one of them changed (``_next_attachment``): otherwise it is
         a plain unchanged fetch, stored in a batch."""
         previous = self.context.ingestor.attachments_of(doc) if doc is not None else {}
+        # A document that is a file has itself as its attachment: the page's 304 answered for it.
         known = [Attachment(str(a.get("name") or url), url) for url, a in previous.items()
-                 if a.get("sha256")]
+                 if a.get("sha256") and url != result.url]
         if not known:
             yield result
             return

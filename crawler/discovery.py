@@ -26,6 +26,10 @@ Document links are told from navigation, column and footer links by:
 - a title-length text with a date beside it in the same row (a ``<dl>``'s ``<dd>`` included);
   a 查看/详情 link takes its title from its row.
 
+A row that links straight to a file (a PDF, a Word or WPS file, an OFD: 规划 columns often
+publish so) is a document like any other — the file is the document (``crawler.extraction.files``)
+— unless the row also links a document page, whose attachment the file then is.
+
 One document linked twice in a row (``[详情]`` and its title) is one document with the better
 title; spellings of one URL (``http``/``https``, ``www.``, ``index.html``) are one document.
 
@@ -367,10 +371,18 @@ def _links(scope: html.HtmlElement, base: str) -> list[Link]:
         if not href or href.startswith(("javascript:", "mailto:", "#", "tel:")):
             continue
         url = join_url(base, href)
-        if url is None or attachment_extension(url):
+        if url is None:
             continue
         found.append((link, url))
     return found
+
+
+def _pages_first(chosen: list[Link]) -> list[Link]:
+    """A file link is a document only in a row without a document page: a row's PDF beside
+    its page's link is that page's attachment, not a second document."""
+    with_pages = {_row(link) for link, url in chosen if not attachment_extension(url)}
+    return [(link, url) for link, url in chosen
+            if not attachment_extension(url) or _row(link) not in with_pages]
 
 
 # ---------------------------------------------------------------- lists of unfamiliar shape
@@ -518,7 +530,8 @@ def _documents(scope: html.HtmlElement, url: str, pattern: re.Pattern[str] | Non
                page_title: str = "") -> list[Link]:
     links = _links(scope, url)
     if pattern is not None:
-        return [(link, target) for link, target in links if pattern.search(target)]
+        return _pages_first([(link, target) for link, target in links
+                             if pattern.search(target)])
     templated = _templated(links)
     candidates = [(link, target) for link, target in links
                   if id(link) in templated or _is_document(link, target, url)]
@@ -542,7 +555,7 @@ def _documents(scope: html.HtmlElement, url: str, pattern: re.Pattern[str] | Non
             if _title_like(link, target) and not same_page(target, url):
                 chosen.append((link, target))
     order = {id(link): n for n, (link, _) in enumerate(links)}
-    return sorted(chosen, key=lambda pair: order[id(pair[0])])
+    return sorted(_pages_first(chosen), key=lambda pair: order[id(pair[0])])
 
 
 def _visible(root: html.HtmlElement) -> str:

@@ -26,7 +26,9 @@ def _fetch(url: str) -> tuple[bytes, str | None, str]:
 def notes(result: Extraction) -> list[str]:
     """What to tell the user on stderr, so that an empty field is never silent: no body, no
     metadata, and the extractor's other warnings."""
-    messages = []
+    messages: list[str] = []
+    if result.is_file:  # a PDF, a Word file: kept whole, its warning says so
+        return list(result.warnings)
     if not result.has_body:
         messages.append("no body text found: \"text\" is empty. The page may be a list page, a "
                         "JavaScript shell or an error page; if the text is there, a "

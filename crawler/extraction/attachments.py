@@ -36,7 +36,7 @@ def attachment_extension(url: str) -> str | None:
     return m.group(2).lower() if m else None
 
 
-def _file_name(url: str) -> str:
+def file_name(url: str) -> str:
     parts = urlsplit(url)
     match = _EXT_IN_QUERY.search(unquote(parts.query))
     if not _EXT.search(unquote(parts.path)) and match:
@@ -50,7 +50,7 @@ def _name(link: etree._Element, url: str) -> str:
     text = clean_line(text_content(link))
     if text and text not in word_set("generic_link_names"):
         return text
-    return clean_line(link.get("title") or "") or _file_name(url) or text
+    return clean_line(link.get("title") or "") or file_name(url) or text
 
 
 # Every link's href as a plain string (no element behind it): most pages link no file at all,
@@ -130,9 +130,9 @@ def body_images(root: etree._Element, region: etree._Element, base_url: str
         if urlsplit(url).scheme not in ("http", "https"):
             continue
         url = canonical_url(url)
-        if url in seen or _FURNITURE_IMAGE.search(_file_name(url)):
+        if url in seen or _FURNITURE_IMAGE.search(file_name(url)):
             continue
         seen.add(url)
-        name = clean_line(image.get("alt") or image.get("title") or "") or _file_name(url)
+        name = clean_line(image.get("alt") or image.get("title") or "") or file_name(url)
         found.append((name, url))
     return found

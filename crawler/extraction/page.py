@@ -22,6 +22,7 @@ from crawler.extraction.body import extract_body
 from crawler.extraction.chrome import strip_invisible
 from crawler.extraction.dates import date_from_url, find_dates, parse_date
 from crawler.extraction.encoding import decode_page
+from crawler.extraction.files import file_extraction, file_format
 from crawler.extraction.metadata import extract_metadata
 from crawler.extraction.metatags import meta_tags
 from crawler.extraction.mojibake import misaligned_runs
@@ -103,6 +104,9 @@ def extract(raw: bytes, url: str, *, content_type: str | None = None,
             options: ExtractOptions | None = None) -> Extraction:
     """Extract one detail page. Never raises on bad markup; what is missing is in ``warnings``."""
     options = options or ExtractOptions()
+    kind = file_format(raw)
+    if kind is not None:
+        return file_extraction(raw, url, kind, EXTRACTOR_VERSION)
     decoded = decode_page(raw, content_type, options.encoding)
     root = parse_html(decoded.text)
     # Every element's Python proxy, held until the page is done: the passes below (invisible

@@ -42,6 +42,8 @@ class Extraction:
     encoding: str
     extractor_version: str
     warnings: tuple[str, ...] = field(default=())
+    # The document is a file (a list row linking straight to a PDF): ``crawler.extraction.files``
+    is_file: bool = False
 
     @property
     def has_body(self) -> bool:

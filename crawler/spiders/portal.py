@@ -49,7 +49,9 @@ from crawler.attachments import AttachmentDownloads, conditional, header
 from crawler.context import CrawlContext, CrawlState
 from crawler.discovery import Listing, discover
 from crawler.extraction import ExtractOptions, extract
+from crawler.extraction.attachments import attachment_extension
 from crawler.extraction.encoding import decode
+from crawler.extraction.files import file_format
 from crawler.failures import failure_outcome
 from crawler.faults import Verdict, diagnose
 from crawler.items import FetchedAttachment, ListPageResult, PageResult
@@ -348,11 +350,15 @@ class PortalSpider(AttachmentDownloads, Spider):
         headers = {}
         if doc is not None and doc.state == "active" and doc.current_version_id:
             headers = conditional(doc.etag, doc.last_modified)
+        meta: dict[str, Any] = {"handle_httpstatus_list": INSPECTED}
+        if attachment_extension(url):
+            # A document that is a file is held to the attachments' size limit.
+            meta["download_maxsize"] = self.attachment_maxsize
         return Request(url, callback=self.parse_detail, errback=self.detail_failed,
                        headers=headers, dont_filter=True,
                        cb_kwargs={"doc": doc, "list_title": list_title, "list_date": list_date,
                                   "listed": listed},
-                       meta={"handle_httpstatus_list": INSPECTED})
+                       meta=meta)
 
     def parse_detail(self, response: Response, doc: DocumentRecord | None,
                      list_title: str | None, list_date: str | None, listed: bool = False
@@ -385,14 +391,18 @@ class PortalSpider(AttachmentDownloads, Spider):
         if "dataloss" in response.flags:  # DOWNLOAD_FAIL_ON_DATALOSS switched off
             yield result(outcome=FetchOutcome.TRUNCATED, detail="body shorter than announced")
             return
-        source, _ = decode(raw, content_type, self.site.encoding)
-        verdict = diagnose(response.status, source)
-        if verdict.outcome != FetchOutcome.OK:
-            self._stat(f"fetch/{verdict.outcome}")
-            if verdict.outcome == FetchOutcome.CHALLENGE:
-                self._challenged(verdict.reason)
-            yield result(outcome=verdict.outcome, detail=verdict.reason)
-            return
+        # A document that is a file (a list row linking straight to a PDF) has no page to
+        # diagnose; an error page answering a file's URL is a page, and diagnosed.
+        is_file = response.status == 200 and file_format(raw) is not None
+        if not is_file:
+            source, _ = decode(raw, content_type, self.site.encoding)
+            verdict = diagnose(response.status, source)
+            if verdict.outcome != FetchOutcome.OK:
+                self._stat(f"fetch/{verdict.outcome}")
+                if verdict.outcome == FetchOutcome.CHALLENGE:
+                    self._challenged(verdict.reason)
+                yield result(outcome=verdict.outcome, detail=verdict.reason)
+                return
         state.detail_ok += 1
         digest = hashlib.sha256(raw).hexdigest()
         etag, modified = header(response, "ETag"), header(response, "Last-Modified")
@@ -405,7 +415,7 @@ class PortalSpider(AttachmentDownloads, Spider):
         extraction = extract(raw, url, content_type=content_type, options=ExtractOptions(
             encoding=self.site.encoding, metadata_selector=self.site.metadata_selector,
             body_selector=self.site.body_selector))
-        if not extraction.has_body and not extraction.metadata_raw:
+        if not extraction.has_body and not extraction.metadata_raw and not extraction.is_file:
             yield result(outcome=FetchOutcome.EMPTY, raw_sha256=digest,
                          detail="; ".join(extraction.warnings))
             return
@@ -413,6 +423,14 @@ class PortalSpider(AttachmentDownloads, Spider):
         page = result(outcome=FetchOutcome.OK, raw=raw, raw_sha256=digest,
                       extraction=extraction, etag=etag, last_modified=modified)
         previous = self.context.ingestor.attachments_of(doc) if doc is not None else {}
+        if extraction.is_file:
+            # The file is its own attachment, fetched already: its bytes are the version's raw
+            # bytes (stored once under their hash), so none are handed on twice.
+            done = [FetchedAttachment(a.name, a.url, FetchOutcome.OK, a.sha256, a.size,
+                                      content_type, None, etag, modified)
+                    for a in extraction.attachments]
+            yield from self._next_attachment(page, [], done, previous)
+            return
         yield from self._next_attachment(page, list(extraction.attachments), [], previous)
 
     def _challenged(self, reason: str | None) -> None:

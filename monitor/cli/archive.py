@@ -74,14 +74,14 @@ def extract(source: str, url: str | None, encoding: str | None) -> None:
 
     The JSON holds the export's document fields. What could not be found (no body, no
     metadata) and why some text may look wrong is said on stderr; the exit status is 3 when
-    the page has no body text."""
+    the page has no body text (a file — a PDF, a Word file — is kept whole: status 0)."""
     from monitor.extract_cmd import extract_source, notes
 
     result = extract_source(source, url=url, encoding=encoding)
     click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     for note in notes(result):
         click.echo(f"govwatch: {note}", err=True)
-    sys.exit(0 if result.has_body else 3)
+    sys.exit(0 if result.has_body or result.is_file else 3)
 
 
 @main.command()

@@ -449,8 +449,10 @@ class Repository:
             setattr(doc, key, str(value)[:200] if value is not None else None)
         self.session.flush()
         # Every change of current version passes here, so the search index can't fall behind.
+        # A document that is a file has no title of its own: its list's is searched.
         search.index_document(self.session, doc.id,
-                              search.body_of(version.title, meta, version.text))
+                              search.body_of(version.title or doc.list_title, meta,
+                                             version.text))
 
     def get_version(self, version_id: int) -> VersionRecord | None:
         row = self.session.get(Version, version_id)

@@ -147,7 +147,7 @@ def rebuild(bind: Session | Connection, *, batch: int = 500) -> int:
         bind.execute(text("DELETE FROM search_trigram"))
         bind.execute(text("INSERT INTO search_grams (search_grams) VALUES ('delete-all')"))
     query = text(
-        "SELECT d.id, v.title, v.metadata, v.text FROM documents d "
+        "SELECT d.id, COALESCE(v.title, d.list_title), v.metadata, v.text FROM documents d "
         "JOIN versions v ON v.id = d.current_version_id WHERE d.id > :after "
         "ORDER BY d.id LIMIT :batch")
     after, done = 0, 0

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from crawler.extraction.files import file_format
 from monitor.diff import diff_texts
 from monitor.outlets import outlet_diff
 from monitor.store.queries import Archive
@@ -96,6 +97,14 @@ def raw(request: Request, document_id: int, n: int,
         snap = Archive(session).raw(document_id, n)
     if snap is None:
         raise not_found(f"the page bytes of document {document_id} version {n} were not kept")
+    if file_format(snap.data) is not None:
+        # A document that is a file (crawler.extraction.files): downloaded, never rendered.
+        with archive(request) as session:
+            found = Repository(session).version_by_number(document_id, n)
+        item = found.attachments[0] if found and found.attachments else {}
+        return Response(snap.data, media_type="application/octet-stream", headers={
+            **SNAPSHOT_HEADERS,
+            "content-disposition": download_name(item.get("name"), item.get("url"), 0)})
     text, charset = decode(snap.data, snap.encoding, snap.content_type)
     media = "text/plain" if source else "text/html"
     return Response(text.encode("utf-8"), media_type=f"{media}; charset=utf-8",
