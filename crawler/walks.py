@@ -56,6 +56,9 @@ class ColumnProgress:
     # how the walk ended, if it did: end | early | cap | unread (a pager govwatch cannot
     # follow says there is more: discovery's pager_warning)
     end: str | None = None
+    # the oldest date beside a listed document (YYYY-MM-DD): a document dated after it that
+    # the lists no longer show left the middle of the column, not its end (monitor.runs)
+    oldest: str | None = None
 
     def read(self, listing: Listing, after: NextPage | None, *, page: int, fresh: int,
              new: int) -> None:
@@ -67,6 +70,9 @@ class ColumnProgress:
         self.new += new
         if page == 1:
             self.page_size = len(listing.links)
+        dates = [link.date for link in listing.links if link.date]
+        if dates:
+            self.oldest = min(dates) if self.oldest is None else min(self.oldest, *dates)
         said = stated_total(listing, after)
         if said is not None and (self.stated is None or said[1] > self.stated):
             self.unit, self.stated = said
@@ -88,6 +94,9 @@ class ColumnProgress:
                 merged.stated, merged.unit = part["stated"], part["unit"]
             # One worker reads a column's last page: the others have no end to tell.
             merged.end = merged.end or part["end"]
+            oldest = part.get("oldest")
+            if oldest and (merged.oldest is None or oldest < merged.oldest):
+                merged.oldest = oldest
         return merged
 
 
@@ -137,6 +146,10 @@ class Verdict:
     walked: bool = False     # a whole walk (complete, or to max_list_pages): early stops may follow
     short: bool = False      # an end that lists far less than the column should hold
     warning: str | None = None
+    # complete, and held against the pager's stated total or the last whole walk (not a first
+    # walk, nor a short size taken on trust): only then does a document's absence from the
+    # lists count towards ``removed`` (monitor.runs)
+    corroborated: bool = False
 
 
 def _reached(listed: int, stated: int) -> bool:
@@ -162,7 +175,7 @@ def judge(url: str, progress: ColumnProgress | None, previous: ColumnWalkRecord 
     else:
         return Verdict(complete=True, walked=True)  # nothing to hold it against
     if corroborated:
-        return Verdict(complete=True, walked=True)
+        return Verdict(complete=True, walked=True, corroborated=True)
     shorts = (previous.short_walks if previous is not None else 0) + 1
     said = (f"{url}: the walk ended after {progress.pages} list page"
             f"{'s' if progress.pages != 1 else ''} listing {listed} documents, where {expected}: "

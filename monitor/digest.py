@@ -106,6 +106,9 @@ class DigestEntry:
     snippet: str | None
     archive_url: str
     diff_url: str | None
+    # how a removal was seen: None (its page is gone), "unlisted" (withdrawn from its column),
+    # "unlisted_online" (withdrawn from its column, its page still answering)
+    removal: str | None = None
 
     @property
     def link(self) -> str:
@@ -324,7 +327,14 @@ def _entry(candidate: _Candidate, names: Mapping[str, str], base: str) -> Digest
         snippet=_shorten(str(snippet), 160) if snippet else None,
         archive_url=absolute(base, document_path(doc.id)),
         diff_url=absolute(base, diff_path(doc.id, first.old_version, first.new_version))
-        if first.old_version and first.new_version else None)
+        if first.old_version and first.new_version else None,
+        removal=_removal(first.kind, summary))
+
+
+def _removal(kind: str, summary: Mapping[str, Any]) -> str | None:
+    if kind != "removed" or not summary.get("unlisted"):
+        return None
+    return "unlisted_online" if summary.get("online") else "unlisted"
 
 
 def site_problems(repo: Repository, sub: Subscription, config: Config,

@@ -50,10 +50,17 @@ def document_object(doc: DocumentRecord, current: VersionRecord | None,
 
 
 def event_object(event: EventRecord) -> dict[str, Any]:
-    return {"type": "event", "kind": event.kind, "site": event.site_id, "url": event.url,
-            "at": _iso(event.at), "old_version": event.old_version,
-            "new_version": event.new_version, "fields": event.fields,
-            "similarity": event.similarity, "baseline": event.baseline}
+    obj = {"type": "event", "kind": event.kind, "site": event.site_id, "url": event.url,
+           "at": _iso(event.at), "old_version": event.old_version,
+           "new_version": event.new_version, "fields": event.fields,
+           "similarity": event.similarity, "baseline": event.baseline}
+    if event.kind == "removed":
+        # How the removal was seen (monitor.runs): its page gone, or withdrawn from its column
+        # (``still_online``: its page answered in that run).
+        unlisted = bool(event.summary.get("unlisted"))
+        obj["removal"] = "unlisted" if unlisted else "gone"
+        obj["still_online"] = bool(event.summary.get("online")) if unlisted else False
+    return obj
 
 
 def iter_export(database: Database, *, versions: bool = False, events: bool = False,

@@ -1,14 +1,20 @@
 """A site's crawl run: its start, and what its end decides (status, baseline, removals).
 
 A run is *successful* when every list page it asked for answered; only successful runs count as
-evidence that a document is gone, and a document is ``removed`` only after two consecutive
-successful runs fetched it and found it gone (404/410/soft-404). Missing from a list is never
-evidence by itself — a column whose pager the crawler stopped reading lists a third of its
-documents, all still online: the spider asks for the documents the lists no longer show
-(``PortalSpider.RECHECK_PHASES``), and their own answers decide. A failed or blocked run decides
-nothing about documents: it neither counts towards a removal nor breaks a streak. A successful run
-that lists the document, or fetches it with content, does break it: "consecutive" means no
-successful run in between saw the document alive.
+evidence that a document is gone. A document is ``removed`` after two consecutive successful runs
+that found it gone, in either of DESIGN.md's two ways:
+
+- its own fetch answered 404/410/soft-404 (the spider asks for the documents the lists no longer
+  show, ``PortalSpider.RECHECK_PHASES``, so this is known whether or not a list still shows it);
+- it is missing from its list (``_withdrawn``) — counted only when every column was walked whole
+  and the walk corroborated (a column whose pager the crawler stopped reading lists a third of
+  its documents, all still online), and only for documents dated after the oldest one the lists
+  still show (a column listing only its latest 300 drops its oldest every month). A document
+  withdrawn so is removed even if its page still answers, and the event says so.
+
+A failed or blocked run decides nothing about documents: it neither counts towards a removal nor
+breaks a streak. A successful run that lists the document breaks both streaks; one that fetches
+it with content breaks the first.
 
 The end of a run also records how far each column was walked (``crawler.walks``): a whole walk
 lets the next runs stop early, a failed list page makes the next run walk the column whole, and
@@ -25,7 +31,7 @@ from crawler.outcomes import FetchOutcome
 from crawler.walks import Verdict, judge
 from monitor.config import SiteConfig
 from monitor.store.db import Database
-from monitor.store.records import RunRecord
+from monitor.store.records import ColumnWalkRecord, RunRecord
 from monitor.store.repository import Repository
 
 if TYPE_CHECKING:
@@ -84,7 +90,7 @@ def finish_run(database: Database, site: SiteConfig, run: RunRecord, state: Craw
         failures = sum(n for outcome, n in outcomes.items()
                        if outcome not in _NOT_FAILED)
         list_failed = state.list_failures
-        walked = _record_walks(repo, site, run, state, reason)
+        walked, previous = _record_walks(repo, site, run, state, reason)
         status, message = run_status(state, reason, max(failures - list_failed, 0))
         successful = status in ("ok", "partial") and state.list_failures == 0 \
             and reason == "finished"
@@ -112,6 +118,8 @@ def finish_run(database: Database, site: SiteConfig, run: RunRecord, state: Craw
                 else:
                     # Asked for again on the next run, listed or not: its answer then decides.
                     repo.update_document(doc.id, gone_runs=runs, next_check_at=now)
+            removed += _withdrawn(repo, site, run, state, walked, previous, now=now,
+                                  counted=set(gone))
         if run.baseline and status in ("ok", "partial"):
             # The first crawl that got through is the baseline, even if a page failed: its
             # documents are archived, and the next crawl's findings are news.
@@ -123,10 +131,52 @@ def finish_run(database: Database, site: SiteConfig, run: RunRecord, state: Craw
                                stats=stats, message=message)
 
 
+def _withdrawn(repo: Repository, site: SiteConfig, run: RunRecord, state: CrawlState,
+               walked: dict[str, Verdict], previous: dict[str, ColumnWalkRecord], *,
+               now: datetime, counted: set[int]) -> int:
+    """Documents withdrawn from their column: ``removed`` after REMOVAL_RUNS consecutive
+    successful runs whose lists no longer show them, whether or not their pages still answer
+    (a static page often stays online after the CMS takes it off the column). Counted only
+    where an absence means something: every column walked whole and corroborated
+    (``Verdict.corroborated``: not a pager read short, not a first walk), and the document
+    dated after the oldest document the lists still show — it left the middle of the column,
+    not its end (a column listing its latest 300, a block of older documents moved elsewhere).
+    Returns how many were removed."""
+    repo.listed_once_more(site.id, run.id)
+    if run.baseline:
+        return 0
+    oldest: list[str] = []
+    since: list[int] = []
+    for url in site.start_urls:
+        verdict, progress, walk = walked.get(url), state.columns.get(url), previous.get(url)
+        if verdict is None or not verdict.corroborated or progress is None \
+                or not progress.oldest or walk is None or walk.walked_run_id is None:
+            return 0
+        oldest.append(progress.oldest)
+        since.append(walk.walked_run_id)
+    removed = 0
+    for doc in repo.unlisted_since(site.id, run.id, listed_since_run=min(since),
+                                   dated_after=max(oldest)):
+        if doc.id in counted:
+            continue  # its own fetch answered gone this run: counted as such
+        runs = doc.unlisted_runs + 1
+        if runs < REMOVAL_RUNS:
+            repo.update_document(doc.id, unlisted_runs=runs)
+            continue
+        online = doc.last_seen is not None and doc.last_seen >= run.started_at
+        repo.update_document(doc.id, state="removed", unlisted_runs=runs, next_check_at=None)
+        repo.add_event(site_id=site.id, document_id=doc.id, run_id=run.id, kind="removed",
+                       at=now, old_version=doc.version_count,
+                       summary={"unlisted": True, "online": online})
+        removed += 1
+    return removed
+
+
 def _record_walks(repo: Repository, site: SiteConfig, run: RunRecord, state: CrawlState,
-                  reason: str) -> dict[str, Verdict]:
+                  reason: str) -> tuple[dict[str, Verdict], dict[str, ColumnWalkRecord]]:
     """Judge and record how far this run walked each column (``crawler.walks``); a short walk's
-    warning goes to the run's message."""
+    warning goes to the run's message. Returns the verdicts, and the walks as they stood
+    before this run."""
     previous = repo.column_walks(site.id)
     verdicts: dict[str, Verdict] = {}
     for url in site.start_urls:
@@ -151,4 +201,4 @@ def _record_walks(repo: Repository, site: SiteConfig, run: RunRecord, state: Cra
             values["short_walks"] = (walk.short_walks if walk is not None else 0) + 1
         if values:
             repo.save_column_walk(site.id, url, **values)
-    return verdicts
+    return verdicts, previous

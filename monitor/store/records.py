@@ -53,6 +53,7 @@ class DocumentRecord:
     published: str | None
     list_title: str | None = None
     list_date: str | None = None
+    unlisted_runs: int = 0
 
 
 @dataclass(frozen=True)

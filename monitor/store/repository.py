@@ -64,7 +64,8 @@ def _document(row: Document) -> DocumentRecord:
         version_count=row.version_count, etag=row.etag, last_modified=row.last_modified,
         raw_sha256=row.raw_sha256, gone_runs=row.gone_runs, title=row.title,
         publisher=row.publisher, category=row.category, status=row.status, doc_no=row.doc_no,
-        published=row.published, list_title=row.list_title, list_date=row.list_date)
+        published=row.published, list_title=row.list_title, list_date=row.list_date,
+        unlisted_runs=row.unlisted_runs or 0)
 
 
 def _version(row: Version) -> VersionRecord:
@@ -267,13 +268,15 @@ class Repository:
 
     def unlisted_after(self, site_id: str, run_id: int, *, listed_since_run: int,
                        after_id: int = 0, limit: int = 500) -> list[DocumentRecord]:
-        """Active documents a list showed in run ``listed_since_run`` or later but not in run
-        ``run_id``, in id order after ``after_id``: those that left the lists since the last
-        whole walk, which a run that walked every column whole asks for again (missing from a
-        list is no evidence by itself that a document is gone: only its fetch can say)."""
+        """Active documents a list showed in run ``listed_since_run`` or later (or counted as
+        unlisted since) but not in run ``run_id``, in id order after ``after_id``: those that
+        left the lists since the last whole walk, which a run that walked every column whole
+        asks for again: their own answers say whether they are gone, and whether a document
+        withdrawn from its column (``monitor.runs``) is still online."""
         query = (select(Document)
                  .where(Document.site_id == site_id, Document.state == "active",
-                        Document.listed_run_id >= listed_since_run,
+                        (Document.listed_run_id >= listed_since_run)
+                        | (Document.unlisted_runs > 0),
                         Document.listed_run_id != run_id, Document.id > after_id)
                  .order_by(Document.id).limit(limit))
         return [_document(r) for r in self.session.scalars(query)]
@@ -330,6 +333,25 @@ class Repository:
             Document.site_id == site_id, Document.gone_runs > 0,
             Document.listed_run_id == run_id))
         return [_document(r) for r in rows]
+
+    def unlisted_since(self, site_id: str, run_id: int, *, listed_since_run: int,
+                       dated_after: str) -> list[DocumentRecord]:
+        """Active documents this run's lists did not show, dated after ``dated_after`` (the
+        oldest date the lists still show: they left the middle of the column, not its end),
+        that the last whole walk (run ``listed_since_run``) or later listed, or that earlier
+        runs already counted as unlisted."""
+        rows = self.session.scalars(select(Document).where(
+            Document.site_id == site_id, Document.state == "active",
+            Document.listed_run_id.is_not(None), Document.listed_run_id != run_id,
+            Document.list_date > dated_after,
+            (Document.unlisted_runs > 0) | (Document.listed_run_id >= listed_since_run)))
+        return [_document(r) for r in rows]
+
+    def listed_once_more(self, site_id: str, run_id: int) -> None:
+        """Documents this run's lists showed are no longer counted as unlisted."""
+        self.session.execute(update(Document).where(
+            Document.site_id == site_id, Document.listed_run_id == run_id,
+            Document.unlisted_runs > 0).values(unlisted_runs=0))
 
     def mark_gone(self, document_id: int, run_id: int) -> None:
         self.update_document(document_id, gone_run_id=run_id)

@@ -153,6 +153,10 @@ class Document(Base):
     gone_run_id: Mapped[int | None] = mapped_column(Integer)
     listed_run_id: Mapped[int | None] = mapped_column(
         Integer, doc="last run whose list showed it")
+    unlisted_runs: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0",
+        doc="consecutive corroborated whole walks that no longer listed it, dated after the "
+            "oldest document still listed: withdrawn from the middle of its column")
     # Denormalised from the current version for listing and filtering.
     title: Mapped[str | None] = mapped_column(Text)
     publisher: Mapped[str | None] = mapped_column(String(200), index=True)

@@ -7,6 +7,9 @@ turned into ``removed``, and a column cut at max_list_pages says so. Real crawls
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -52,6 +55,15 @@ def urls(server: PortalServer, documents: list[Any]) -> set[str]:
 
 def removed(stored: Archive) -> list[str]:
     return [url for url, d in stored.documents.items() if d.state == "removed"]
+
+
+def events(db_url: str) -> list[Any]:
+    database = open_database(db_url)
+    try:
+        with database.session() as session:
+            return sorted(Repository(session).events(site_id=SITE), key=lambda e: e.id)
+    finally:
+        database.dispose()
 
 
 def age_walks(db_url: str, days: float) -> None:
@@ -251,13 +263,14 @@ def test_a_pager_that_says_there_is_more_is_never_the_columns_end(tmp_path: Path
             assert not stored.run.list_complete and not removed(stored)
 
 
-def test_documents_off_the_lists_are_asked_for_and_removed_only_when_gone(
+def test_documents_off_the_lists_are_asked_for_and_removed_when_gone_or_withdrawn(
         tmp_path: Path, sqlite_url: str) -> None:
     column = Column(docs(12), pager="next")
     with PortalServer(column.pages()) as server:
         run(tmp_path, sqlite_url, server, column, stop_after_known_pages=0)
         moved, deleted = column.docs[2], column.docs[9]
-        # One moved to another column (still online), one deleted (404); the rest shift up.
+        # One taken off the column (its page still online), one deleted (404); the rest shift
+        # up. Both were dated after the column's oldest document: they left its middle.
         column.docs = [d for d in column.docs if d not in (moved, deleted)]
         column.retired = [moved]
         server.set_pages(column.pages())
@@ -265,12 +278,48 @@ def test_documents_off_the_lists_are_asked_for_and_removed_only_when_gone(
         _, second = run(tmp_path, sqlite_url, server, column, stop_after_known_pages=0)
         assert asked(server).count(moved.path) == 1 and asked(server).count(deleted.path) == 1
         assert not removed(second)
-        # The deleted one is asked for again though no list shows it: gone twice, removed.
+        # Both asked for again though no list shows them: the deleted one is gone twice, the
+        # withdrawn one missing from its corroborated list twice — removed, and told so.
         server.clear_requests()
         _, third = run(tmp_path, sqlite_url, server, column, stop_after_known_pages=0)
-        assert deleted.path in asked(server) and moved.path not in asked(server)
-        assert removed(third) == [server.url(deleted.path)]
-        assert third.documents[server.url(moved.path)].state == "active"
+        assert deleted.path in asked(server) and moved.path in asked(server)
+        assert sorted(removed(third)) == sorted([server.url(deleted.path),
+                                                 server.url(moved.path)])
+        summaries = {e.url: e.summary for e in events(sqlite_url) if e.kind == "removed"}
+        assert summaries[server.url(moved.path)] == {"unlisted": True, "online": True}
+        assert not summaries[server.url(deleted.path)].get("unlisted")
+        done = subprocess.run([sys.executable, "-m", "monitor", "--db", sqlite_url, "export",
+                               "--events"], capture_output=True, text=True, timeout=60)
+        told = {o["url"]: (o["removal"], o["still_online"])
+                for o in map(json.loads, done.stdout.splitlines())
+                if o["type"] == "event" and o["kind"] == "removed"}
+        assert told == {server.url(moved.path): ("unlisted", True),
+                        server.url(deleted.path): ("gone", False)}
+        # Listed again: restored.
+        column.docs = [moved, *column.docs]
+        column.retired = []
+        server.set_pages(column.pages())
+        run(tmp_path, sqlite_url, server, column, stop_after_known_pages=0)
+        assert [e.kind for e in events(sqlite_url) if e.url == server.url(moved.path)
+                ][-2:] == ["removed", "restored"]
+
+
+def test_documents_that_fall_off_the_end_of_a_column_are_not_removed(
+        tmp_path: Path, sqlite_url: str) -> None:
+    # A column that lists only its latest twelve: every new document pushes the oldest off its
+    # end, still online. The pager states its pages, so the walks are corroborated.
+    column = Column(docs(12), pager="trs")
+    with PortalServer(column.pages()) as server:
+        run(tmp_path, sqlite_url, server, column)
+        for n in range(3):
+            fresh = doc(100 + n, day=28, month=4 + n)
+            fallen = column.docs[-1]
+            column.docs = [fresh, *column.docs[:-1]]
+            column.retired = [*column.retired, fallen]
+            server.set_pages(column.pages())
+            _, stored = run(tmp_path, sqlite_url, server, column, stop_after_known_pages=0)
+            assert server.url(fresh.path) in stored.documents
+            assert not removed(stored)
 
 
 def test_a_rotating_side_bar_removes_nothing_still_online(tmp_path: Path,

@@ -138,7 +138,8 @@ class Archive:
                     similarity=change.similarity, summary=change.summary()).id)
             return ids
 
-    def removed(self, doc_id: int) -> int:
+    def removed(self, doc_id: int, summary: dict[str, Any] | None = None) -> int:
+        """``summary``: how the removal was seen (monitor.runs: ``unlisted``, ``online``)."""
         with self.database.session() as session:
             repo = Repository(session)
             doc = repo.get_document(doc_id)
@@ -146,7 +147,7 @@ class Archive:
             repo.update_document(doc_id, state="removed")
             return repo.add_event(site_id=doc.site_id, document_id=doc_id, run_id=None,
                                   kind="removed", at=self.now,
-                                  old_version=doc.version_count).id
+                                  old_version=doc.version_count, summary=summary).id
 
     def run(self, site_id: str, status: str, message: str | None = None,
             at: datetime | None = None) -> None:

@@ -163,6 +163,28 @@ def test_a_value_moved_to_another_column_shows_the_cell_border(database: Databas
     assert "{+│+}" in text and "[-│-]" in text
 
 
+def test_a_removal_says_how_it_was_seen(database: Database) -> None:
+    world = Archive(database)
+    cfg = config()
+    world.subscribe(cfg)
+    gone = world.document("wuxi-fgw", "关于开展2026年度专项资金申报的通知")
+    withdrawn = world.document("wuxi-fgw", "无锡市2026年重点项目清单")
+    online = world.document("wuxi-fgw", "无锡市2026年招商引资奖励办法")
+    world.removed(gone)
+    world.removed(withdrawn, {"unlisted": True, "online": False})
+    world.removed(online, {"unlisted": True, "online": True})
+    _, text, html = render_digest(_digests(database, cfg)["analyst"], cfg)
+    for part in (text, html):
+        assert part.count("已连续两次在网站上找不到此文件") == 1
+        assert part.count("已连续两次不在所属栏目的列表中（最后一版存档可查）") == 1
+        assert part.count("已连续两次不在所属栏目的列表中，但原网页仍可访问") == 1
+    english = config(subscriptions=[{"id": "en", "email": "en@example.com",
+                                     "language": "en"}])
+    world.subscribe(english)
+    _, text, _ = render_digest(_digests(database, english)["en"], english)
+    assert "though its page still answers" in text
+
+
 @pytest.mark.parametrize(("value", "shown"), [
     (None, ""), (1.0, "100.0%"), (0.9996, "99.9%"), (0.9951, "99.5%"), (0.5, "50.0%"),
     (0.0004, "0.1%"), (0.0, "0.0%")])

@@ -68,10 +68,12 @@ def test_failures_in_a_successful_run_decide_nothing(harness: Harness) -> None:
     assert harness.kinds() == ["new", "removed"]
 
 
-def test_missing_from_complete_lists_is_no_evidence(harness: Harness) -> None:
+def test_missing_from_uncorroborated_lists_is_no_evidence(harness: Harness) -> None:
     # A column whose pager the crawler stopped reading lists a third of its documents, all still
-    # online: only a document's own fetch says it is gone (the spider asks for those the lists
-    # no longer show).
+    # online: a walk no stated total or earlier whole walk corroborates, of rows without dates,
+    # says nothing of what left the column — only a document's own fetch says it is gone (the
+    # spider asks for those the lists no longer show). Withdrawals from corroborated lists:
+    # tests/crawler/test_crawl_walks.py.
     harness.run((URL, page(), OK), (OTHER, page(title="另一个文件"), OK),
                 listed=[URL, OTHER], complete=True)
     for _ in range(3):
