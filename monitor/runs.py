@@ -96,8 +96,10 @@ def finish_run(database: Database, site: SiteConfig, run: RunRecord, state: Craw
             and reason == "finished"
         complete = successful and all(verdict.complete for verdict in walked.values())
         removed = 0
+        # Listed by this run, successful or not: no longer missing from its column.
+        repo.listed_once_more(site.id, run.id)
         if successful:
-            # Gone is what a fetch of this run answered: never a document's absence from a list.
+            # Gone as a fetch of this run answered (an absence from the lists: _withdrawn).
             gone = {d.id: d for d in repo.gone_in_run(site.id, run.id)}
             # Listed again by a successful run (even if its own fetch failed this time): the
             # earlier sighting of it gone is no longer part of a consecutive streak.
@@ -142,7 +144,6 @@ def _withdrawn(repo: Repository, site: SiteConfig, run: RunRecord, state: CrawlS
     dated after the oldest document the lists still show — it left the middle of the column,
     not its end (a column listing its latest 300, a block of older documents moved elsewhere).
     Returns how many were removed."""
-    repo.listed_once_more(site.id, run.id)
     if run.baseline:
         return 0
     oldest: list[str] = []

@@ -178,3 +178,61 @@ def test_documents_that_left_the_lists(harness: Harness) -> None:
         run_two = next(r for r in Repository(session).runs(SITE.id) if r.started_at == second)
     assert [d.url for d in ingestor.unlisted_batch(run_two.id)] == [OTHER]
     assert ingestor.unlisted_batch(run.id) == []     # listed in run 2, not since run 3
+
+
+# ------------------------------------------------------------------ withdrawn from a column
+
+DATED = {URL: ("测试文件", "2021-03-01"), OTHER: ("另一个文件", "2021-01-01")}
+
+
+def listing_run(harness: Harness, listed: list[str], *, failed: bool = False,
+                fetched: bool = False) -> RunRecord:
+    """A run whose one column lists ``listed`` (dated as DATED) and is walked whole, as its
+    pager states (one page); ``failed``: a second list page failed; ``fetched``: the listed
+    documents are fetched with content (the baseline)."""
+    run = start_run(harness.database, harness.site, now=harness.now)
+    ingestor = Ingestor(harness.database, harness.site, run, link_outlets=False)
+    ingestor.list_page(ListPageResult(SITE.id, COLUMN, 1, OK, harness.now,
+                                      listed={url: DATED[url] for url in listed}))
+    for url in listed if fetched else []:
+        ingestor.page(PageResult(
+            site_id=SITE.id, url=url, fetched_url=url, outcome=OK, fetched_at=harness.now,
+            http_status=200, raw=page(title=DATED[url][0]).encode(),
+            extraction=extract(page(title=DATED[url][0]).encode(), url),
+            list_title=DATED[url][0], list_date=DATED[url][1], listed=True))
+    state = CrawlState(list_pages=2 if failed else 1, list_failures=int(failed))
+    if failed:
+        state.columns_failed.add(COLUMN)
+    state.columns[COLUMN] = ColumnProgress(pages=1, links=len(listed), page_size=len(listed),
+                                           stated=1, unit="pages", end="end",
+                                           oldest=min(DATED[u][1] for u in listed))
+    done = finish_run(harness.database, harness.site, run, state, reason="finished",
+                      counters={}, now=harness.now)
+    harness.now += timedelta(days=1)
+    return done
+
+
+def test_a_document_withdrawn_from_its_column_is_removed_after_two_runs(
+        harness: Harness) -> None:
+    listing_run(harness, [URL, OTHER], fetched=True)          # the baseline
+    listing_run(harness, [OTHER])                              # URL, dated after OTHER, missing
+    assert document(harness).unlisted_runs == 1
+    # A run whose lists show it again breaks the streak, even one with a failed list page.
+    listing_run(harness, [URL, OTHER], failed=True)
+    assert document(harness).unlisted_runs == 0
+    listing_run(harness, [OTHER])
+    assert document(harness).state == "active"
+    listing_run(harness, [OTHER])
+    withdrawn = document(harness)
+    assert (withdrawn.state, withdrawn.unlisted_runs) == ("removed", 2)
+    [event] = [e for e in harness.events(URL) if e.kind == "removed"]
+    assert event.summary == {"unlisted": True, "online": False}
+    assert document(harness, OTHER).state == "active"
+
+
+def test_the_oldest_document_falling_off_the_end_is_not_withdrawn(harness: Harness) -> None:
+    listing_run(harness, [URL, OTHER], fetched=True)
+    for _ in range(3):
+        listing_run(harness, [URL])                 # OTHER, the oldest, is past the end
+    assert document(harness, OTHER).state == "active"
+    assert document(harness, OTHER).unlisted_runs == 0
