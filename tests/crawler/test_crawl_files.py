@@ -1,7 +1,12 @@
 """Columns whose rows link straight to files (a 规划 column listing PDFs, a 政策文件 column whose
 rows are Word files): each file is a document, titled by its row, versioned by its bytes — a
-replaced file is a change, the same bytes are not, and an error page at its URL is a fault.
-Real crawls of a local portal; the server's request log says what each run asked for."""
+replaced file is a change, the same bytes are not, and an error page at its URL is a fault — and
+a PDF's text is read, so an edit inside it is told like a page's. Real crawls of a local portal;
+the server's request log says what each run asked for.
+
+``files/plan-v1.pdf`` and ``plan-v2.pdf`` are ``files/plan-v*.html`` printed by Chromium
+(``chromium --headless --print-to-pdf``), whose CJK fonts map many ideographs to the radical
+blocks, as real PDFs do."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +27,7 @@ from tests.crawler.crawlrun import Archive, archive, crawl, write_config
 from tests.crawler.test_crawl_families import make_due
 
 HTML = "text/html; charset=UTF-8"
+FILES = Path(__file__).parent / "files"
 SITE = "plans"
 MODIFIED = datetime(2021, 3, 1, tzinfo=UTC)
 
@@ -126,6 +133,20 @@ def test_a_file_extracts_as_its_own_hashed_attachment() -> None:
     assert extract(pdf("plan v1"), url) == result   # the same bytes always read the same
 
 
+def test_a_pdfs_text_is_read_with_its_radicals_as_ideographs() -> None:
+    url = "https://www.example.gov.cn/uploadfiles/plan.pdf"
+    raw = (FILES / "plan-v1.pdf").read_bytes()
+    result = extract(raw, url)
+    assert result.text.splitlines() == [
+        "测试市国民经济和社会发展第十四个五年规划纲要",
+        "一、发展目标。到二〇二五年，地区生产总值年均增长7%左右，规模以上工业增加值年均增长8%。",
+        "二、民生保障。新建幼儿园24所，新增城镇就业岗位十二万个，城乡居民收入稳步增长。",
+        "三、保障措施。各地各部门要加强组织领导，压实工作责任，确保各项任务落到实处。"]
+    assert "text read from its 1 page(s)" in result.warnings[0]
+    broken = extract(b"%PDF-1.4\n1 0 obj <<", url)
+    assert broken.text == "" and "its text could not be read" in broken.warnings[0]
+
+
 def test_the_extract_command_says_what_a_file_is(tmp_path: Path) -> None:
     path = tmp_path / "plan.pdf"
     path.write_bytes(pdf("plan"))
@@ -205,6 +226,27 @@ def test_files_listed_as_documents_are_archived_and_replaced_files_are_changes(
 
 
 @pytest.mark.slow
+def test_an_edit_inside_a_pdf_is_told_with_its_numbers(tmp_path: Path, sqlite_url: str) -> None:
+    first, second = ((FILES / f"plan-v{n}.pdf").read_bytes() for n in (1, 2))
+    with PortalServer(portal(plan=first)) as server:
+        _, stored = run(tmp_path, sqlite_url, server)
+        plan = server.url(ROWS[0][0])
+        assert "地区生产总值年均增长7%左右" in stored.versions[plan][0].text
+        server.set_pages(portal(plan=second))
+        make_due(sqlite_url)
+        _, stored = run(tmp_path, sqlite_url, server)
+        assert len(stored.versions[plan]) == 2
+        [event] = [e for e in _event_records(sqlite_url, plan) if e.kind == "changed"]
+        told = {(n["before"], n["after"]) for n in event.summary["numbers"]}
+        assert told == {("7%", "6.5%"), ("24所", "30所")}
+        # Searched by its text, not only its row's title.
+        done = subprocess.run([sys.executable, "-m", "monitor", "--db", sqlite_url, "export"],
+                              capture_output=True, text=True, timeout=60)
+        exported = {o["url"]: o for o in map(json.loads, done.stdout.splitlines())}
+        assert "新建幼儿园30所" in exported[plan]["text"]
+
+
+@pytest.mark.slow
 def test_an_error_page_at_a_files_url_is_a_fault_not_a_version(tmp_path: Path,
                                                               sqlite_url: str) -> None:
     with PortalServer(portal()) as server:
@@ -223,14 +265,18 @@ def test_an_error_page_at_a_files_url_is_a_fault_not_a_version(tmp_path: Path,
         assert _events(sqlite_url, plan) == ["new"]
 
 
-def _events(db_url: str, url: str) -> list[str]:
+def _event_records(db_url: str, url: str) -> list[Any]:
     from monitor.store.db import open_database
     from monitor.store.repository import Repository
 
     database = open_database(db_url)
     try:
         with database.session() as session:
-            return [e.kind for e in sorted(Repository(session).events(site_id=SITE),
-                                           key=lambda e: e.id) if e.url == url]
+            return [e for e in sorted(Repository(session).events(site_id=SITE),
+                                      key=lambda e: e.id) if e.url == url]
     finally:
         database.dispose()
+
+
+def _events(db_url: str, url: str) -> list[str]:
+    return [e.kind for e in _event_records(db_url, url)]
