@@ -44,6 +44,22 @@ def _govwatch(config: Path, db_url: str, *args: str) -> int:
     return subprocess.call(command)
 
 
+def _command() -> str:
+    """How the user runs govwatch from here: ``govwatch`` when that is on the PATH (an activated
+    virtual environment), else the script beside this interpreter (``.venv/bin/govwatch`` after
+    ``make demo``)."""
+    script = Path(sys.executable).with_name("govwatch")
+    found = shutil.which("govwatch")
+    if found and Path(found).resolve() == script.resolve():
+        return "govwatch"
+    if not script.exists():
+        return "govwatch"
+    try:
+        return str(script.relative_to(Path.cwd()))
+    except ValueError:
+        return str(script)
+
+
 def run_demo(workdir: Path) -> int:
     if not SAMPLES.is_dir():
         raise GovwatchError(f"the sample documents are missing ({SAMPLES}); run the demo from "
@@ -79,11 +95,12 @@ def run_demo(workdir: Path) -> int:
     elapsed = time.monotonic() - started
     click.secho(f"\nDone in {elapsed:.0f} s. Everything is in {workdir}/.", bold=True)
     click.echo("Next:")
-    prefix = f"govwatch --config {config_path} --db {db_url}"
+    command = _command()
+    prefix = f"{command} --config {config_path} --db {db_url}"
     steps = [(f"{prefix} serve", "browse the archive at http://127.0.0.1:8000"),
              (f"{prefix} export --events", "the archive as JSON lines"),
              (f"ls {outbox}/", "the digest as mailed (.eml)"),
-             ("govwatch sites --check", "the real portals in seeds/sites.yaml")]
+             (f"{command} sites --check", "the real portals in seeds/sites.yaml")]
     width = max(len(command) for command, _ in steps)
     for command, what in steps:
         click.echo(f"  {command.ljust(width)}  # {what}")
