@@ -399,6 +399,9 @@ class Ingestor:
         against the version we have."""
         extraction = item.extraction
         assert extraction is not None
+        if extraction.is_file:
+            # A file, told by its bytes: no error page. A PDF replaced by its scan has no text.
+            return None
         text = extraction.text
         if current.text.strip() and not text.strip():
             return FetchOutcome.EMPTY, f"no body text where version {current.n} had some"
