@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import logging
 import re
 import unicodedata
@@ -90,7 +91,7 @@ def pdf_text(raw: bytes) -> tuple[str, str]:
         pages = reader.pages
         count = len(pages)
         lines: list[str] = []
-        for page in list(pages)[:MAX_PAGES]:
+        for page in itertools.islice(pages, MAX_PAGES):  # pages are parsed as they are read
             for piece in (page.extract_text() or "").splitlines():
                 line = _line(piece)
                 if line and not _PAGE_NUMBER.match(line):

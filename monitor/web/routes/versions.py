@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from starlette.requests import Request
@@ -95,16 +96,14 @@ def raw(request: Request, document_id: int, n: int,
         ) -> Response:
     with archive(request) as session:
         snap = Archive(session).raw(document_id, n)
+        # A document that is a file (crawler.extraction.files) is its own attachment 0.
+        found = Repository(session).version_by_number(document_id, n) \
+            if snap is not None and file_format(snap.data) is not None else None
     if snap is None:
         raise not_found(f"the page bytes of document {document_id} version {n} were not kept")
-    if file_format(snap.data) is not None:
-        # A document that is a file (crawler.extraction.files): downloaded, never rendered.
-        with archive(request) as session:
-            found = Repository(session).version_by_number(document_id, n)
-        item = found.attachments[0] if found and found.attachments else {}
-        return Response(snap.data, media_type="application/octet-stream", headers={
-            **SNAPSHOT_HEADERS,
-            "content-disposition": download_name(item.get("name"), item.get("url"), 0)})
+    if found is not None:
+        # A file is downloaded, never rendered.
+        return _download(snap.data, found.attachments[0] if found.attachments else {}, 0)
     text, charset = decode(snap.data, snap.encoding, snap.content_type)
     media = "text/plain" if source else "text/html"
     return Response(text.encode("utf-8"), media_type=f"{media}; charset=utf-8",
@@ -122,6 +121,11 @@ def attachment(request: Request, document_id: int, n: int, index: int) -> Respon
         data = Archive(session).blob(digest) if isinstance(digest, str) else None
     if item is None or data is None:
         raise not_found("this attachment was not downloaded")
+    return _download(data, item, index)
+
+
+def _download(data: bytes, item: Mapping[str, Any], index: int) -> Response:
+    """A file's bytes as a download named as the portal named it, in the snapshot sandbox."""
     return Response(data, media_type="application/octet-stream", headers={
         **SNAPSHOT_HEADERS,
         "content-disposition": download_name(item.get("name"), item.get("url"), index)})
